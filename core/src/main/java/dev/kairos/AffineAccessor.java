@@ -1,0 +1,38 @@
+package dev.kairos;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Host access to one field of an instance: the field of point {@code p} starts at byte
+ * {@code offset(p)} of {@link #segment()}. The segment covers exactly the instance's bytes and is
+ * bounds-checked by the JVM; {@link #offset(long)} refuses points outside the instance's bounds.
+ *
+ * {@snippet :
+ * // writing field 101 {int x; float y;} at point p:
+ * long o = f1.offset(p);
+ * f1.segment().set(ValueLayout.JAVA_INT, o, (int) (p + 1));
+ * f1.segment().set(ValueLayout.JAVA_FLOAT, o + 4, (float) (p + 2));
+ * }
+ */
+public interface AffineAccessor {
+
+    /** The instance's bytes. */
+    MemorySegment segment();
+
+    /**
+     * The byte offset in {@link #segment()} where this field of {@code point} starts.
+     *
+     * @throws IndexOutOfBoundsException if {@code point} is outside the instance's bounds
+     */
+    long offset(long point);
+
+    /** Bytes between consecutive points of this field. */
+    long stride();
+
+    /** The field's size in bytes. */
+    long fieldSize();
+
+    int fieldId();
+
+    Rect bounds();
+}

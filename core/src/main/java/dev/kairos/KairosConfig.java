@@ -1,0 +1,178 @@
+package dev.kairos;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the runtime should start with. Built with {@link #builder()}; every setting has a default.
+ * The builder accepts any value; {@link #problems()} lists what is wrong, and {@link Kairos#start}
+ * refuses a configuration that has problems with a {@link KairosException} naming each one.
+ */
+public final class KairosConfig {
+    /** Default SYSTEM memory: 512 MiB. */
+    public static final long DEFAULT_SYSTEM_MEMORY = 512L << 20;
+    /** Default GPU_FB memory per GPU: 256 MiB. */
+    public static final long DEFAULT_GPU_FB_MEMORY = 256L << 20;
+    /** Default ZERO_COPY memory: 64 MiB. */
+    public static final long DEFAULT_ZERO_COPY_MEMORY = 64L << 20;
+
+    private final int cpuProcessors;
+    private final int utilityProcessors;
+    private final long systemMemory;
+    private final long gpuFramebufferMemory;
+    private final long zeroCopyMemory;
+    private final CudaMode cuda;
+    private final boolean deferredAllocation;
+
+    private KairosConfig(Builder b) {
+        this.cpuProcessors = b.cpuProcessors;
+        this.utilityProcessors = b.utilityProcessors;
+        this.systemMemory = b.systemMemory;
+        this.gpuFramebufferMemory = b.gpuFramebufferMemory;
+        this.zeroCopyMemory = b.zeroCopyMemory;
+        this.cuda = b.cuda;
+        this.deferredAllocation = b.deferredAllocation;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default number of CPU processors: one per core but one, and at least one. */
+    public static int defaultCpuProcessors() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    public int cpuProcessors() {
+        return cpuProcessors;
+    }
+
+    public int utilityProcessors() {
+        return utilityProcessors;
+    }
+
+    public long systemMemory() {
+        return systemMemory;
+    }
+
+    public long gpuFramebufferMemory() {
+        return gpuFramebufferMemory;
+    }
+
+    public long zeroCopyMemory() {
+        return zeroCopyMemory;
+    }
+
+    public CudaMode cuda() {
+        return cuda;
+    }
+
+    /**
+     * Whether a memory under pressure defers requests that will fit once pending releases complete
+     * (the default), or fails every request that does not fit at once (Realm's {@code -ll:defalloc 0}).
+     */
+    public boolean deferredAllocation() {
+        return deferredAllocation;
+    }
+
+    /** What is wrong with this configuration, one entry per setting, key=value; empty if nothing. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (cpuProcessors < 1) {
+            problems.add("cpuProcessors=" + cpuProcessors + " (must be at least 1)");
+        }
+        if (utilityProcessors < 1) {
+            problems.add("utilityProcessors=" + utilityProcessors + " (must be at least 1)");
+        }
+        if (systemMemory < 0) {
+            problems.add("systemMemory=" + systemMemory + " (must be >= 0 bytes)");
+        }
+        if (gpuFramebufferMemory < 0) {
+            problems.add("gpuFramebufferMemory=" + gpuFramebufferMemory + " (must be >= 0 bytes)");
+        }
+        if (zeroCopyMemory < 0) {
+            problems.add("zeroCopyMemory=" + zeroCopyMemory + " (must be >= 0 bytes)");
+        }
+        if (cuda == null) {
+            problems.add("cuda=null (must be AUTO, OFF or REQUIRED)");
+        }
+        return problems;
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .cpuProcessors(cpuProcessors)
+                .utilityProcessors(utilityProcessors)
+                .systemMemory(systemMemory)
+                .gpuFramebufferMemory(gpuFramebufferMemory)
+                .zeroCopyMemory(zeroCopyMemory)
+                .cuda(cuda)
+                .deferredAllocation(deferredAllocation);
+    }
+
+    @Override
+    public String toString() {
+        return "KairosConfig[cpuProcessors=" + cpuProcessors + ", utilityProcessors=" + utilityProcessors
+                + ", systemMemory=" + systemMemory + ", gpuFramebufferMemory=" + gpuFramebufferMemory
+                + ", zeroCopyMemory=" + zeroCopyMemory + ", cuda=" + cuda
+                + ", deferredAllocation=" + deferredAllocation + "]";
+    }
+
+    public static final class Builder {
+        private int cpuProcessors = defaultCpuProcessors();
+        private int utilityProcessors = 1;
+        private long systemMemory = DEFAULT_SYSTEM_MEMORY;
+        private long gpuFramebufferMemory = DEFAULT_GPU_FB_MEMORY;
+        private long zeroCopyMemory = DEFAULT_ZERO_COPY_MEMORY;
+        private CudaMode cuda = CudaMode.AUTO;
+        private boolean deferredAllocation = true;
+
+        private Builder() {}
+
+        /** CPU processors (worker threads); default: cores - 1, at least 1. */
+        public Builder cpuProcessors(int count) {
+            this.cpuProcessors = count;
+            return this;
+        }
+
+        /** Utility processors (profiling callbacks, host copies); default 1. */
+        public Builder utilityProcessors(int count) {
+            this.utilityProcessors = count;
+            return this;
+        }
+
+        /** Bytes of SYSTEM memory; default 512 MiB. */
+        public Builder systemMemory(long bytes) {
+            this.systemMemory = bytes;
+            return this;
+        }
+
+        /** Bytes of GPU_FB memory per GPU; default 256 MiB. */
+        public Builder gpuFramebufferMemory(long bytes) {
+            this.gpuFramebufferMemory = bytes;
+            return this;
+        }
+
+        /** Bytes of ZERO_COPY memory; default 64 MiB. */
+        public Builder zeroCopyMemory(long bytes) {
+            this.zeroCopyMemory = bytes;
+            return this;
+        }
+
+        /** Whether to use CUDA; default {@link CudaMode#AUTO}. */
+        public Builder cuda(CudaMode mode) {
+            this.cuda = mode;
+            return this;
+        }
+
+        /** See {@link KairosConfig#deferredAllocation()}; default true. */
+        public Builder deferredAllocation(boolean enabled) {
+            this.deferredAllocation = enabled;
+            return this;
+        }
+
+        public KairosConfig build() {
+            return new KairosConfig(this);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.kairos;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** An immutable query over a machine's processors; each filter returns a narrower query. */
+public interface ProcessorQuery {
+
+    ProcessorQuery kind(ProcessorKind kind);
+
+    /** Processors that can access {@code memory}. */
+    ProcessorQuery hasAffinityTo(Memory memory);
+
+    List<Processor> list();
+
+    Optional<Processor> first();
+
+    Stream<Processor> stream();
+
+    int count();
+}

@@ -1,0 +1,22 @@
+package dev.kairos;
+
+/** What a running task body can see of the runtime. Valid only while the body runs. */
+public interface TaskContext {
+
+    /** The processor running this task. */
+    Processor processor();
+
+    /** The runtime, e.g. to spawn more work or create instances from inside a task. */
+    Kairos kairos();
+
+    /** The event that triggers when this task finishes. */
+    Event finishEvent();
+
+    /**
+     * The backend's own context for this task, e.g. the CUDA backend's stream and kernel launcher.
+     *
+     * @throws IllegalArgumentException if this task's processor offers no context of that type; the
+     *     message names the processor and the type
+     */
+    <T> T backend(Class<T> type);
+}

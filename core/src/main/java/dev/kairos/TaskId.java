@@ -1,0 +1,18 @@
+package dev.kairos;
+
+/**
+ * A registered task ({@code task:writer}): a name and one body per processor kind, taking arguments
+ * of type {@code A}. Returned by {@link Kairos#registerTask}.
+ */
+public interface TaskId<A> {
+
+    String name();
+
+    /** A stable id, unique in its runtime. */
+    long id();
+
+    Class<A> argsType();
+
+    /** Whether the task can run on processors of {@code kind}. */
+    boolean hasVariant(ProcessorKind kind);
+}

@@ -1,0 +1,17 @@
+package dev.kairos;
+
+/**
+ * An event the program triggers itself, created by {@link Kairos#createUserEvent()}. Triggering or
+ * cancelling it a second time is an {@link IllegalStateException}.
+ */
+public interface UserEvent extends Event {
+
+    /** Triggers the event now: every operation waiting on it may run. */
+    void trigger();
+
+    /** Triggers the event when {@code waitOn} triggers; poisons it if {@code waitOn} is poisoned. */
+    void trigger(Event waitOn);
+
+    /** Poisons the event: every operation waiting on it, directly or not, is cancelled. */
+    void cancel();
+}

@@ -1,0 +1,281 @@
+package dev.kairos.internal.event;
+
+import dev.kairos.Event;
+import dev.kairos.PoisonedEventException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The state of one event, lock-free.
+ *
+ * <p>All state is one reference, {@code state}: {@code null} or a {@link Node} while pending (the
+ * head of a Treiber stack of waiters), {@link #TRIGGERED} or a {@link Poison} once terminal. Adding
+ * a waiter is a CAS that pushes onto the stack; triggering is one CAS from the stack to the terminal
+ * value, after which the swapped-out stack belongs to the triggering thread alone and is handed to
+ * its {@link Dispatcher}. Nothing is locked and nothing is allocated by a trigger.
+ *
+ * <p>Operations extend this class, so a task or an allocation is its own completion event and its
+ * own waiter: spawning allocates one object. Ids are assigned on first use: most events are never
+ * printed or compared, and a shared counter on every creation would be contended.
+ */
+public class EventImpl extends Node implements Event {
+    private static final Object TRIGGERED = new Object() {
+        @Override
+        public String toString() {
+            return "TRIGGERED";
+        }
+    };
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle STATE;
+    private static final VarHandle ID;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(EventImpl.class, "state", Object.class);
+            ID = lookup.findVarHandle(EventImpl.class, "id", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Spins this many times before parking an external waiter: cheap wake-ups for short waits. */
+    private static final int SPINS_BEFORE_PARK = 1 << 10;
+
+    public static final EventImpl NO_EVENT = new EventImpl(TRIGGERED);
+
+    /** Accessed through {@link #STATE}: CAS to push waiters and to leave the pending state. */
+    @SuppressWarnings("unused")
+    private volatile Object state;
+
+    /** 0 until first asked for; set once by CAS through {@link #ID}. */
+    @SuppressWarnings("unused")
+    private volatile long id;
+
+    /** Owned by the dispatching thread's {@link Dispatcher}. */
+    Node dispatchList;
+
+    /** Owned by the dispatching thread's {@link Dispatcher}. */
+    EventImpl dispatchNext;
+
+    public EventImpl() {}
+
+    private EventImpl(Object terminal) {
+        STATE.set(this, terminal);
+    }
+
+    /** A new event that is already poisoned with {@code poison}. */
+    public static EventImpl poisoned(Poison poison) {
+        return new EventImpl(poison);
+    }
+
+    /** Views any API event as its implementation; every event in Kairos is one. */
+    public static EventImpl of(Event event) {
+        if (event == null) {
+            throw new NullPointerException("waitOn event is null; use Event.NO_EVENT for no precondition");
+        }
+        return (EventImpl) event;
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /**
+     * Moves this event to triggered and runs its waiters.
+     *
+     * @return false if it had already triggered or been poisoned
+     */
+    public final boolean triggerNow() {
+        return complete(TRIGGERED);
+    }
+
+    /**
+     * Moves this event to poisoned and runs its waiters.
+     *
+     * @return false if it had already triggered or been poisoned
+     */
+    public final boolean poisonNow(Poison poison) {
+        return complete(poison);
+    }
+
+    /** Triggers with {@code poison} == null, else poisons. */
+    public final boolean finish(Poison poison) {
+        return complete(poison == null ? TRIGGERED : poison);
+    }
+
+    private boolean complete(Object terminal) {
+        for (;;) {
+            Object s = state;
+            if (s == TRIGGERED || s instanceof Poison) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, terminal)) {
+                if (s != null) {
+                    Dispatcher.current().dispatch(this, (Node) s);
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Registers {@code waiter} to be told when this event leaves the pending state.
+     *
+     * @return false if the event has already triggered or been poisoned; then the waiter is not
+     *     registered and the caller acts on the terminal state itself
+     */
+    public final boolean addWaiter(Node waiter) {
+        for (;;) {
+            Object s = state;
+            if (s == TRIGGERED || s instanceof Poison) {
+                return false;
+            }
+            waiter.waiterNext = (Node) s;
+            if (STATE.compareAndSet(this, s, waiter)) {
+                return true;
+            }
+        }
+    }
+
+    /** Registers {@code waiter}, or tells it at once (on this thread) if this event is terminal. */
+    public final void whenTriggered(Node waiter) {
+        if (!addWaiter(waiter)) {
+            waiter.onTrigger(this, poison());
+        }
+    }
+
+    /** The poison if this event is poisoned, else null (also while pending). */
+    public final Poison poison() {
+        return state instanceof Poison p ? p : null;
+    }
+
+    @Override
+    protected void onTrigger(EventImpl source, Poison poison) {
+        throw new IllegalStateException(this + " is not waiting on " + source);
+    }
+
+    // ---------------------------------------------------------------- Event
+
+    @Override
+    public final Status status() {
+        Object s = state;
+        return s == TRIGGERED ? Status.TRIGGERED : s instanceof Poison ? Status.POISONED : Status.PENDING;
+    }
+
+    @Override
+    public final boolean hasTriggered() {
+        Object s = state;
+        return s == TRIGGERED || s instanceof Poison;
+    }
+
+    @Override
+    public final boolean isPoisoned() {
+        return state instanceof Poison;
+    }
+
+    @Override
+    public final Optional<Throwable> failure() {
+        return state instanceof Poison p ? Optional.of(p.cause()) : Optional.empty();
+    }
+
+    @Override
+    public final void await() {
+        block(-1);
+        if (state instanceof Poison p) {
+            throw new PoisonedEventException(this, p.cause());
+        }
+    }
+
+    @Override
+    public final Status await(Duration timeout) {
+        long nanos = timeout.toNanos();
+        block(nanos < 0 ? 0 : nanos);
+        return status();
+    }
+
+    private void block(long timeoutNanos) {
+        if (hasTriggered() || timeoutNanos == 0) {
+            return;
+        }
+        if (Thread.currentThread() instanceof KairosThread thread) {
+            thread.awaitEvent(this, timeoutNanos);
+        } else {
+            parkUntilTriggered(timeoutNanos);
+        }
+    }
+
+    /**
+     * Blocks the calling thread, which must not be a processor's worker: spins briefly (the event
+     * is often about to trigger), then parks until a waiter unparks it or the timeout passes.
+     *
+     * @param timeoutNanos the longest wait, or a negative number to wait without limit
+     */
+    public final void parkUntilTriggered(long timeoutNanos) {
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        for (int i = 0; i < SPINS_BEFORE_PARK; i++) {
+            if (hasTriggered()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        Unparker unparker = new Unparker(Thread.currentThread());
+        if (!addWaiter(unparker)) {
+            return;
+        }
+        while (!unparker.done) {
+            if (timeoutNanos < 0) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        }
+    }
+
+    /** Wakes one parked thread when its event triggers. */
+    private static final class Unparker extends Node {
+        private final Thread thread;
+        private volatile boolean done;
+
+        Unparker(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        protected void onTrigger(EventImpl source, Poison poison) {
+            done = true; // volatile write before unpark: the parked thread re-reads it on wake-up
+            LockSupport.unpark(thread);
+        }
+    }
+
+    // ---------------------------------------------------------------- handle
+
+    @Override
+    public final long id() {
+        if (this == NO_EVENT) {
+            return 0;
+        }
+        long current = id;
+        if (current != 0) {
+            return current;
+        }
+        long fresh = IDS.incrementAndGet();
+        return ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+    }
+
+    @Override
+    public final int compareTo(Event other) {
+        return Long.compare(id(), other.id());
+    }
+
+    @Override
+    public String toString() {
+        return "event:" + id();
+    }
+}

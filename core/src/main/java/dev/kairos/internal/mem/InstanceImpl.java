@@ -1,0 +1,113 @@
+package dev.kairos.internal.mem;
+
+import dev.kairos.AffineAccessor;
+import dev.kairos.Event;
+import dev.kairos.InstanceLayout;
+import dev.kairos.Memory;
+import dev.kairos.RegionInstance;
+import dev.kairos.internal.event.EventImpl;
+import dev.kairos.internal.event.Node;
+import dev.kairos.internal.event.Poison;
+
+/**
+ * One region instance. It waits on its create precondition itself; its allocation state lives in
+ * its memory's planner, under the memory's lock.
+ */
+final class InstanceImpl extends Node implements RegionInstance {
+    final MemoryImpl memory;
+    private final long id;
+    private final InstanceLayout layout;
+    final EventImpl ready = new EventImpl();
+    final InstanceProfile profile;
+
+    /** The planner's view of this instance; set before create returns, then only used under the memory's lock. */
+    AllocationPlanner.Request request;
+
+    /** The destroy that is pending or done, null if none or if it was cancelled. Guarded by the memory's lock. */
+    DestroyOp destroy;
+
+    /** Byte offset in the memory once allocated, else -1. Written before {@link #ready} triggers. */
+    volatile long offset = -1;
+
+    /** Set when the bytes have been freed. */
+    volatile boolean freed;
+
+    InstanceImpl(MemoryImpl memory, long id, InstanceLayout layout, InstanceProfile profile) {
+        this.memory = memory;
+        this.id = id;
+        this.layout = layout;
+        this.profile = profile;
+    }
+
+    @Override
+    protected void onTrigger(EventImpl source, Poison poison) {
+        memory.onCreatePrecondition(this, poison);
+    }
+
+    @Override
+    public Event ready() {
+        return ready;
+    }
+
+    @Override
+    public Event destroy(Event waitOn) {
+        return memory.destroy(this, EventImpl.of(waitOn));
+    }
+
+    @Override
+    public InstanceLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public AffineAccessor accessor(int fieldId) {
+        var field = layout.field(fieldId);
+        if (!memory.kind().isHostAccessible()) {
+            throw new IllegalStateException(this + " lives in " + memory + " (" + memory.kind()
+                    + "), which the host cannot access: copy it to SYSTEM or ZERO_COPY memory, or use a GPU task");
+        }
+        if (!ready.hasTriggered()) {
+            throw new IllegalStateException(this + " is not ready yet: its allocation in " + memory
+                    + " is pending (wait on ready())");
+        }
+        if (ready.isPoisoned()) {
+            throw new IllegalStateException(this + " has no storage: its allocation failed or was cancelled ("
+                    + ready.failure().map(Throwable::getMessage).orElse("") + ")");
+        }
+        if (freed) {
+            throw new IllegalStateException(this + " was destroyed: its bytes in " + memory + " may belong to another instance");
+        }
+        return new AccessorImpl(memory.hostSlice(offset, layout.totalBytes()), field, layout.bounds());
+    }
+
+    @Override
+    public Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return "inst:" + id;
+    }
+
+    /** The event {@code destroy} returns; it waits on the destroy's precondition itself. */
+    static final class DestroyOp extends EventImpl {
+        final InstanceImpl instance;
+        final AllocationPlanner.Release release;
+
+        DestroyOp(InstanceImpl instance, AllocationPlanner.Release release) {
+            this.instance = instance;
+            this.release = release;
+        }
+
+        @Override
+        protected void onTrigger(EventImpl source, Poison poison) {
+            instance.memory.onDestroyPrecondition(this, poison);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.kairos.internal.mem;
+
+import dev.kairos.InstanceAllocationException;
+import dev.kairos.InstanceLayout;
+import dev.kairos.InstanceStatus;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.MemoryStats;
+import dev.kairos.ProfilingRequestSet;
+import dev.kairos.RegionInstance;
+import dev.kairos.internal.KairosRuntime;
+import dev.kairos.internal.event.EventImpl;
+import dev.kairos.internal.event.Poison;
+import dev.kairos.spi.MemoryStorage;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A managed memory: the backend's bytes ({@link MemoryStorage}), carved by an
+ * {@link AllocationPlanner} that keeps Realm's deferred-allocation rules. Whatever backend provides
+ * the bytes (host segment, device arena), the rules are these, here, once.
+ *
+ * <p>Every planner call happens under {@link #lock}. The planner reports what happened as effects
+ * (allocated, failed, released); they are collected under the lock and acted on after it is released,
+ * because acting means triggering events, whose waiters may call back into this memory.
+ */
+public final class MemoryImpl implements Memory {
+    private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
+    /** Allocation failures logged at WARN per memory; later ones go to DEBUG so a failing loop does not flood the log. */
+    private static final int WARN_FAILURES = 10;
+
+    private final KairosRuntime runtime;
+    private final MemoryKind kind;
+    private final String name;
+    private final long id;
+    private final MemoryStorage storage;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AllocationPlanner planner; // guarded by lock
+    private int failuresLogged; // guarded by lock
+    private long allocations; // guarded by lock
+    private long deferredAllocations; // guarded by lock
+    private long failedAllocations; // guarded by lock
+
+    public MemoryImpl(KairosRuntime runtime, MemoryKind kind, String name, long id, MemoryStorage storage) {
+        this.runtime = runtime;
+        this.kind = kind;
+        this.name = name;
+        this.id = id;
+        this.storage = storage;
+        this.planner = new AllocationPlanner(storage.capacity(), runtime.config().deferredAllocation());
+    }
+
+    // ---------------------------------------------------------------- Memory
+
+    @Override
+    public MemoryKind kind() {
+        return kind;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public long capacity() {
+        return storage.capacity();
+    }
+
+    @Override
+    public long used() {
+        lock.lock();
+        try {
+            return planner.used();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long peakUsed() {
+        lock.lock();
+        try {
+            return planner.peakUsed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public MemoryStats stats() {
+        lock.lock();
+        try {
+            return new MemoryStats(planner.capacity(), planner.used(), planner.peakUsed(), planner.pendingReleaseBytes(),
+                    planner.liveCount(), allocations, deferredAllocations, failedAllocations);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public KairosRuntime runtime() {
+        return runtime;
+    }
+
+    public MemoryStorage storage() {
+        return storage;
+    }
+
+    /** Instances holding bytes now. */
+    public long liveInstances() {
+        lock.lock();
+        try {
+            return planner.liveCount();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs the planner's invariant check; for tests. */
+    public void checkInvariants() {
+        lock.lock();
+        try {
+            planner.checkInvariants();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    MemorySegment hostSlice(long offset, long bytes) {
+        return storage.hostSegment().asSlice(offset, bytes);
+    }
+
+    /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none. */
+    public static long offsetOf(RegionInstance instance) {
+        return ((InstanceImpl) instance).offset;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    RegionInstance create(InstanceLayout layout, ProfilingRequestSet profiling, dev.kairos.Event waitOn) {
+        EventImpl precondition = EventImpl.of(waitOn);
+        InstanceProfile profile = profiling.isEmpty() ? null : new InstanceProfile(runtime, profiling);
+        InstanceImpl instance = new InstanceImpl(this, runtime.nextInstanceId(), layout, profile);
+        long alignment = Math.max(layout.alignment(), storage.placementAlignment());
+        runtime.operationStarted();
+        lock.lock();
+        try {
+            // The request is registered before create returns: releases registered from now on are
+            // never counted on for it (the planner's deadlock rule).
+            instance.request = planner.newRequest(layout.totalBytes(), alignment, instance);
+        } finally {
+            lock.unlock();
+        }
+        precondition.whenTriggered(instance);
+        return instance;
+    }
+
+    void onCreatePrecondition(InstanceImpl instance, Poison poison) {
+        Effects effects = new Effects();
+        AllocOutcome outcome = null;
+        lock.lock();
+        try {
+            if (poison != null) {
+                planner.cancel(instance.request, effects);
+            } else {
+                outcome = planner.decide(instance.request, effects);
+                if (outcome == AllocOutcome.ACCEPTED) {
+                    deferredAllocations++;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (poison != null) {
+            instance.ready.poisonNow(poison);
+            if (instance.profile != null) {
+                instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.CANCELLED_ALLOCATION,
+                        "the precondition of create was poisoned: " + poison.cause().getMessage()));
+            }
+            runtime.operationFinished();
+        } else if (instance.profile != null && (outcome == AllocOutcome.SUCCESS_NOW || outcome == AllocOutcome.ACCEPTED)) {
+            instance.profile.allocResult(instance, true);
+        }
+        effects.run();
+    }
+
+    // ---------------------------------------------------------------- destroy
+
+    EventImpl destroy(InstanceImpl instance, EventImpl precondition) {
+        InstanceImpl.DestroyOp op;
+        lock.lock();
+        try {
+            if (instance.destroy != null) {
+                throw new IllegalStateException(instance + " was already destroyed (" + instance.destroy
+                        + "); only a destroy whose precondition was poisoned can be repeated");
+            }
+            op = new InstanceImpl.DestroyOp(instance, planner.registerRelease(instance.request));
+            instance.destroy = op;
+        } finally {
+            lock.unlock();
+        }
+        runtime.operationStarted();
+        precondition.whenTriggered(op);
+        return op;
+    }
+
+    void onDestroyPrecondition(InstanceImpl.DestroyOp op, Poison poison) {
+        Effects effects = new Effects();
+        lock.lock();
+        try {
+            if (poison != null) {
+                planner.cancelRelease(op.release, effects);
+                op.instance.destroy = null; // cancelled: the instance may be destroyed again
+            } else {
+                planner.triggerRelease(op.release, effects);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (poison != null) {
+            op.poisonNow(poison);
+            runtime.operationFinished();
+        }
+        effects.run();
+    }
+
+    // ---------------------------------------------------------------- effects
+
+    /** What the planner did under the lock, acted on after it. */
+    private final class Effects implements AllocationPlanner.Effects {
+        private final List<Runnable> actions = new ArrayList<>(2);
+
+        @Override
+        public void allocated(AllocationPlanner.Request request, long offset) {
+            InstanceImpl instance = (InstanceImpl) request.owner();
+            allocations++;
+            actions.add(() -> {
+                instance.offset = offset;
+                if (instance.profile != null) {
+                    instance.profile.ready();
+                }
+                instance.ready.triggerNow();
+                runtime.operationFinished();
+            });
+        }
+
+        @Override
+        public void failed(AllocationPlanner.Request request, AllocFailure failure) {
+            InstanceImpl instance = (InstanceImpl) request.owner();
+            String message = "allocation of " + instance + " in " + MemoryImpl.this + " failed: " + failure.message();
+            failedAllocations++;
+            boolean warn = failuresLogged < WARN_FAILURES;
+            boolean lastWarning = ++failuresLogged == WARN_FAILURES;
+            actions.add(() -> {
+                if (warn) {
+                    log.warn(lastWarning ? message + " (further allocation failures in " + MemoryImpl.this + " are logged at DEBUG)" : message);
+                } else {
+                    log.debug(message);
+                }
+                InstanceAllocationException error = new InstanceAllocationException(message, failure.bytes(),
+                        failure.capacity(), failure.used(), failure.pendingRelease());
+                if (instance.profile != null) {
+                    instance.profile.allocResult(instance, false);
+                    instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
+                }
+                instance.ready.poisonNow(new Poison(error));
+                runtime.operationFinished();
+            });
+        }
+
+        @Override
+        public void released(AllocationPlanner.Release release) {
+            InstanceImpl instance = (InstanceImpl) release.request().owner();
+            InstanceImpl.DestroyOp op = instance.destroy;
+            boolean heldBytes = release.request().state() == AllocationPlanner.Request.State.FREED;
+            actions.add(() -> {
+                instance.freed = true;
+                if (instance.profile != null && heldBytes) {
+                    instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
+                }
+                op.triggerNow();
+                runtime.operationFinished();
+            });
+        }
+
+        void run() {
+            for (Runnable action : actions) {
+                action.run();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mem:" + name;
+    }
+}
