@@ -1,0 +1,61 @@
+package dev.kairos.cpu;
+
+import dev.kairos.Affinity;
+import dev.kairos.KairosConfig;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
+import dev.kairos.spi.Backend;
+import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryStorage;
+import dev.kairos.spi.ProcessorDriver;
+
+/**
+ * CPU processors (one worker thread each) and SYSTEM memory: one off-heap segment of the configured
+ * size, carved by core's allocator, with host copies and fills between and within host memories.
+ */
+public final class CpuBackend implements Backend {
+    /** Host memories place instances on cache-line boundaries. */
+    static final long CACHE_LINE = 64;
+    /** Nominal figures for a CPU reaching host memory; Realm's machine model uses fixed figures too. */
+    static final Affinity HOST_AFFINITY = new Affinity(20_000, 100);
+
+    private NativeHostMemory systemMemory;
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public int order() {
+        return 0;
+    }
+
+    @Override
+    public Probe probe(KairosConfig config) {
+        return Probe.available(config.cpuProcessors() + " CPU processor(s), " + config.systemMemory() + " bytes of SYSTEM memory");
+    }
+
+    @Override
+    public void start(MachineBuilder machine) {
+        KairosConfig config = machine.config();
+        systemMemory = NativeHostMemory.allocate(config.systemMemory(), CACHE_LINE, "SYSTEM memory");
+        Memory sys = machine.addMemory(MemoryKind.SYSTEM, "sys",
+                new MemoryStorage(config.systemMemory(), CACHE_LINE, systemMemory.segment(), 0));
+        machine.addCopyPath(sys, sys, HOST_AFFINITY, new HostCopyEngine());
+        for (int i = 0; i < config.cpuProcessors(); i++) {
+            Processor cpu = machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {});
+            machine.addAffinity(cpu, sys, HOST_AFFINITY);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (systemMemory != null) {
+            systemMemory.close();
+            systemMemory = null;
+        }
+    }
+}
