@@ -1,0 +1,201 @@
+package dev.kairos.cli;
+
+import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.MemoryStats;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
+import dev.kairos.tutorials.DeferredAllocation;
+import dev.kairos.tutorials.DeferredAllocation.Plan;
+import dev.kairos.tutorials.TutorialRun;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(name = "deferred-allocation", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Realm's deferred-allocation tutorial: a chain of batches, each an instance created, written by a writer task, "
+                    + "checked by a reader task and destroyed, all scheduled before anything runs. With deferred allocation an "
+                    + "instance gets its bytes only when its writer can run, so the chain holds one batch of memory at a time, "
+                    + "whatever the batch count.",
+            "",
+            "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
+                    + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
+                    + "Exit code 0 only when every batch verified, 1 when one failed, 2 for bad options.",
+            ""
+        })
+final class DeferredAllocationCommand implements Callable<Integer> {
+    @Option(names = "--batches", paramLabel = "N", description = "Number of batches (Realm's default: ${DEFAULT-VALUE}).")
+    long batches = 2;
+
+    @Option(names = "--batch-bytes", paramLabel = "SIZE", converter = Sizes.class,
+            description = "Field bytes per batch; a batch has SIZE / 24 + 1 points. Default: 1M (43 691 points).")
+    long batchBytes = DeferredAllocation.DEFAULT_BATCH_BYTES;
+
+    @Option(names = "--layout", paramLabel = "aos|soa", converter = LayoutConverter.class,
+            description = "aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). Default: aos.")
+    int blockSize = 1;
+
+    @Option(names = "--processor", paramLabel = "auto|cpu|gpu",
+            description = "Where the writer and reader run. auto: a GPU if there is one, else a CPU. Default: auto.")
+    String processor = "auto";
+
+    @Option(names = "--memory", paramLabel = "auto|system|gpu-fb|zero-copy",
+            description = "Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.")
+    String memory = "auto";
+
+    @Option(names = "--eager", description = "Create every instance at once, without a precondition (the naive loop): shows the memory deferral saves.")
+    boolean eager;
+
+    @Option(names = "--compare-eager", description = "Run the deferred loop, then the eager one on a fresh runtime, and print both peaks side by side.")
+    boolean compareEager;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batches < 0) {
+            throw new ParameterException(spec.commandLine(), "--batches=" + batches + " must be >= 0");
+        }
+        if (eager && compareEager) {
+            throw new ParameterException(spec.commandLine(), "--eager and --compare-eager exclude each other: --compare-eager runs both");
+        }
+        KairosConfig config = runtime.config();
+        PrintWriter out = spec.commandLine().getOut();
+        if (!compareEager) {
+            TutorialRun.Result result = runOnce(config, eager, out);
+            return result.allVerified() ? 0 : 1;
+        }
+        TutorialRun.Result deferred = runOnce(config, false, out);
+        out.println();
+        TutorialRun.Result naive = runOnce(config, true, out);
+        out.println();
+        long instance = deferred.plan().instanceBytes();
+        out.println("Peak memory use, deferred vs eager");
+        out.printf("  deferred  %s = %s instance(s)%n", Sizes.describe(deferred.memory().peakUsed()), ratio(deferred.memory().peakUsed(), instance));
+        out.printf("  eager     %s = %s instance(s)%n", Sizes.describe(naive.memory().peakUsed()), ratio(naive.memory().peakUsed(), instance));
+        out.flush();
+        return deferred.allVerified() && naive.allVerified() ? 0 : 1;
+    }
+
+    private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {
+        try (Kairos kairos = Kairos.start(config)) {
+            Processor proc = chooseProcessor(kairos);
+            Memory mem = chooseMemory(kairos, proc);
+            Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun);
+            long instance = plan.instanceBytes();
+            if (instance > mem.capacity()) {
+                throw new ParameterException(spec.commandLine(), "one batch's instance (" + Sizes.describe(instance)
+                        + ") does not fit in " + mem + " (capacity " + Sizes.describe(mem.capacity())
+                        + "): raise the memory size or lower --batch-bytes");
+            }
+            out.println("Kairos deferred-allocation tutorial" + (eagerRun ? " (eager creation)" : ""));
+            out.printf("  processor   %s (%s)%n", proc, proc.kind());
+            out.printf("  memory      %s (%s, capacity %s)%n", mem, mem.kind(), Sizes.describe(mem.capacity()));
+            out.printf("  batches     %s x one instance of %s: %s points, %s%n", Sizes.group(batches), Sizes.describe(instance),
+                    Sizes.group(plan.bounds().volume()), blockSize == 1 ? "AoS (block size 1)" : "SoA (block size 0)");
+            out.printf("  allocation  %s, %s%n", eagerRun ? "eager (create without precondition)" : "deferred (create waits on the previous batch)",
+                    config.deferredAllocation() ? "pressure deferral on" : "pressure deferral off (-ll:defalloc 0)");
+            out.flush();
+            TutorialRun.Result result;
+            try (Progress progress = new Progress("batches", batches, "batches", System.err)) {
+                result = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, progress);
+            }
+            summarize(result, out);
+            return result;
+        }
+    }
+
+    private void summarize(TutorialRun.Result r, PrintWriter out) {
+        Plan plan = r.plan();
+        long payload = plan.bounds().volume() * 24;
+        double seconds = r.ran().toNanos() / 1e9;
+        MemoryStats m = r.memory();
+        out.println("Summary");
+        out.printf("  batches verified  %s / %s%n", Sizes.group(r.verified()), Sizes.group(plan.batches()));
+        if (r.failed() > 0) {
+            out.printf("  batches failed    %s (first: batch %d: %s)%n", Sizes.group(r.failed()), r.firstFailedBatch(),
+                    r.firstFailure().map(Throwable::getMessage).orElse(""));
+            out.printf("  batches cancelled %s (downstream of a failure)%n", Sizes.group(r.cancelled()));
+        }
+        out.printf("  bytes written     %s, read %s%n", Sizes.describe(payload * r.verified()), Sizes.describe(payload * r.verified()));
+        out.printf(Locale.ROOT, "  elapsed           %.3f s (scheduling the loop took %.3f s before start)%n", seconds, r.scheduled().toNanos() / 1e9);
+        if (seconds > 0) {
+            out.printf(Locale.ROOT, "  rate              %.1f batches/s, %.2f GB/s written+read%n", r.verified() / seconds,
+                    2.0 * payload * r.verified() / seconds / 1e9);
+        }
+        out.printf("  peak memory use   %s = %s x one instance (%s)%n", Sizes.describe(m.peakUsed()),
+                ratio(m.peakUsed(), plan.instanceBytes()), Sizes.describe(plan.instanceBytes()));
+        out.printf("  allocations       %s, of which %s waited for a release; %s failed%n", Sizes.group(m.allocations()),
+                Sizes.group(m.deferredAllocations()), Sizes.group(m.failedAllocations()));
+        out.flush();
+    }
+
+    private static String ratio(long bytes, long instance) {
+        return instance == 0 ? "-" : String.format(Locale.ROOT, "%.2f", (double) bytes / instance);
+    }
+
+    private Processor chooseProcessor(Kairos kairos) {
+        var processors = kairos.machine().processors();
+        return switch (processor.toLowerCase(Locale.ROOT)) {
+            case "auto" -> processors.kind(ProcessorKind.GPU).first()
+                    .or(() -> processors.kind(ProcessorKind.CPU).first())
+                    .orElseThrow(() -> new IllegalStateException("the machine has no CPU or GPU processor"));
+            case "cpu" -> processors.kind(ProcessorKind.CPU).first()
+                    .orElseThrow(() -> new IllegalStateException("the machine has no CPU processor"));
+            case "gpu" -> processors.kind(ProcessorKind.GPU).first()
+                    .orElseThrow(() -> new IllegalStateException("--processor gpu, but the machine has no GPU processor: "
+                            + cudaStatus(kairos)));
+            default -> throw new ParameterException(spec.commandLine(), "--processor=" + processor + " is not one of auto, cpu, gpu");
+        };
+    }
+
+    private Memory chooseMemory(Kairos kairos, Processor proc) {
+        var memories = kairos.machine().memories();
+        MemoryKind kind = switch (memory.toLowerCase(Locale.ROOT)) {
+            case "auto" -> null;
+            case "system" -> MemoryKind.SYSTEM;
+            case "gpu-fb" -> MemoryKind.GPU_FB;
+            case "zero-copy" -> MemoryKind.ZERO_COPY;
+            default -> throw new ParameterException(spec.commandLine(), "--memory=" + memory + " is not one of auto, system, gpu-fb, zero-copy");
+        };
+        if (kind == null) {
+            return memories.hasAffinityTo(proc).bestAffinityTo(proc).first()
+                    .orElseThrow(() -> new IllegalStateException(proc + " can access no memory"));
+        }
+        return memories.kind(kind).hasAffinityTo(proc).first()
+                .orElseThrow(() -> new IllegalStateException("--memory " + memory + ": no " + kind + " memory that " + proc
+                        + " can access" + (kind == MemoryKind.SYSTEM ? "" : " (" + cudaStatus(kairos) + ")")));
+    }
+
+    private static String cudaStatus(Kairos kairos) {
+        return kairos.machine().backends().stream().filter(b -> b.name().equals("cuda")).findFirst()
+                .map(b -> b.available() ? "CUDA: " + b.detail() : "CUDA: unavailable — " + b.detail())
+                .orElse("CUDA: unknown");
+    }
+
+    static final class LayoutConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "aos" -> 1;
+                case "soa" -> 0;
+                default -> throw new TypeConversionException("'" + value + "' is not a layout: use aos or soa");
+            };
+        }
+    }
+}

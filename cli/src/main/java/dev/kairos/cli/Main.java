@@ -1,0 +1,45 @@
+package dev.kairos.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kairos} command. */
+@Command(name = "kairos",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Kairos: a deferred-execution task runtime for the JVM (Realm's model: tasks, instances and copies, each "
+                    + "gated by an event), with CPU and CUDA backends.",
+            "",
+            "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
+            ""
+        },
+        subcommands = {RunCommand.class, MachineCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code; for tests. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setUsageHelpAutoWidth(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("kairos: " + e.getMessage());
+            if (Boolean.getBoolean("kairos.stacktrace")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"kairos " + (v == null ? "(development build)" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}
