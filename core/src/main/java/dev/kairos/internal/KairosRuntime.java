@@ -141,6 +141,16 @@ public final class KairosRuntime {
         }
 
         @Override
+        public List<Processor> processors() {
+            return List.copyOf(machine.processorImpls());
+        }
+
+        @Override
+        public List<Memory> memories() {
+            return List.copyOf(machine.memoryImpls());
+        }
+
+        @Override
         public Processor addProcessor(ProcessorKind kind, String name, ProcessorDriver driver) {
             checkName(name);
             ProcessorImpl p = new ProcessorImpl(KairosRuntime.this, kind, name, processorIds++, driver);

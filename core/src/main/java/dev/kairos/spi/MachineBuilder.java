@@ -6,11 +6,18 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
+import java.util.List;
 
 /** What a backend's {@link Backend#start} adds to the machine. Valid only during that call. */
 public interface MachineBuilder {
 
     KairosConfig config();
+
+    /** The processors added so far, by this backend and those that started before it (utility processors first). */
+    List<Processor> processors();
+
+    /** The memories added so far, by this backend and those that started before it. */
+    List<Memory> memories();
 
     /**
      * Adds a processor whose worker threads call {@code driver} around each task body.

@@ -46,8 +46,13 @@ public final class CpuBackend implements Backend {
                 new MemoryStorage(config.systemMemory(), CACHE_LINE, systemMemory.segment(), 0));
         machine.addCopyPath(sys, sys, HOST_AFFINITY, new HostCopyEngine());
         for (int i = 0; i < config.cpuProcessors(); i++) {
-            Processor cpu = machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {});
-            machine.addAffinity(cpu, sys, HOST_AFFINITY);
+            machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {});
+        }
+        // Utility processors run host copies and may run tasks: they reach host memory as CPUs do.
+        for (Processor p : machine.processors()) {
+            if (p.kind() != ProcessorKind.GPU) {
+                machine.addAffinity(p, sys, HOST_AFFINITY);
+            }
         }
     }
 
