@@ -50,8 +50,9 @@ import java.util.TreeSet;
  * <p><b>Invariants</b> ({@link #checkInvariants()}): live instances never overlap each other and
  * tile the used space of the allocator exactly; a promise overlaps a live instance only if that
  * instance has a release the promise may count on, and overlaps another promise only if the older
- * of the two has a release the younger may count on. The second rule is what guarantees that
- * every promise completes once the releases it counted on have triggered.
+ * of the two has a release the younger may count on. The last two are what guarantee that every
+ * promise completes once the releases it counted on have triggered and the older promises over
+ * the same bytes have resolved.
  *
  * <p><b>Cost.</b> Without promises outstanding, deciding and releasing cost what the range
  * allocator costs: O(log n) in the number of free ranges. Under pressure (promises outstanding) a
