@@ -50,8 +50,9 @@ import java.util.TreeSet;
  * <p><b>Invariants</b> ({@link #checkInvariants()}): live instances never overlap each other and
  * tile the used space of the allocator exactly; a promise overlaps a live instance only if that
  * instance has a release the promise may count on, and overlaps another promise only if the older
- * of the two has a release the younger may count on. The second rule is what guarantees that
- * every promise completes once the releases it counted on have triggered.
+ * of the two has a release the younger may count on. The last two are what guarantee that every
+ * promise completes once the releases it counted on have triggered and the older promises over
+ * the same bytes have resolved.
  *
  * <p><b>Cost.</b> Without promises outstanding, deciding and releasing cost what the range
  * allocator costs: O(log n) in the number of free ranges. Under pressure (promises outstanding) a
@@ -688,28 +689,30 @@ public final class AllocationPlanner {
         }
     }
 
-    /** Live instances and free ranges must not overlap; with used + free == capacity they then tile it. */
-    private void checkLiveTileUsedSpace() {
-        List<long[]> pieces = new ArrayList<>();
-        for (Request r : live) {
-            if (r.bytes > 0) {
-                pieces.add(new long[] {r.offset, r.offset + r.bytes, r.id});
-            }
-        }
-        allocator.forEachFreeRange((offset, size) -> pieces.add(new long[] {offset, offset + size, -1}));
-        pieces.sort(Comparator.comparingLong(piece -> piece[0]));
-        for (int i = 1; i < pieces.size(); i++) {
-            long[] previous = pieces.get(i - 1);
-            long[] next = pieces.get(i);
-            if (next[0] < previous[1]) {
-                throw new AssertionError("live instance overlaps another or free space: first=" + describe(previous)
-                        + " second=" + describe(next));
-            }
+    /** A piece of the address range for the tiling check: a live instance, or free space (request null). */
+    private record Piece(long start, long end, Request request) {
+        @Override
+        public String toString() {
+            return (request == null ? "free" : request.toString()) + " [" + start + ", " + end + ")";
         }
     }
 
-    private static String describe(long[] piece) {
-        return (piece[2] < 0 ? "free" : "request " + piece[2]) + " [" + piece[0] + ", " + piece[1] + ")";
+    /** Live instances and free ranges must not overlap; with used + free == capacity they then tile it. */
+    private void checkLiveTileUsedSpace() {
+        List<Piece> pieces = new ArrayList<>();
+        for (Request r : live) {
+            if (r.bytes > 0) {
+                pieces.add(new Piece(r.offset, r.offset + r.bytes, r));
+            }
+        }
+        allocator.forEachFreeRange((offset, size) -> pieces.add(new Piece(offset, offset + size, null)));
+        pieces.sort(Comparator.comparingLong(Piece::start));
+        for (int i = 1; i < pieces.size(); i++) {
+            if (pieces.get(i).start() < pieces.get(i - 1).end()) {
+                throw new AssertionError("live instance overlaps another or free space: first=" + pieces.get(i - 1)
+                        + " second=" + pieces.get(i));
+            }
+        }
     }
 
     /**

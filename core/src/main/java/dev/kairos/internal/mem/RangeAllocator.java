@@ -12,10 +12,11 @@ import java.util.ArrayDeque;
  * it fits, so the same sequence of calls always gives the same offsets. Sizes are exact (a
  * memory of exactly N bytes holds one block of N bytes); only the start is aligned.
  *
- * <p><b>Cost.</b> The treap's priorities come from a fixed-seed mixer, so its shape does not
- * depend on the order of addresses and its height is logarithmic in the number of free ranges
- * with high probability. Freeing, allocating at a given offset and every search descend one path
- * and fix the subtree maxima on the way back: O(log n). A search for an aligned block follows
+ * <p><b>Cost.</b> The treap's priorities are pseudo-random and independent of addresses (a
+ * fixed-seed mixer, so every run builds the same tree), which keeps its expected height
+ * logarithmic in the number n of free ranges whatever order they appear in. Freeing and
+ * allocating at a given offset descend one path and fix the subtree maxima on the way back:
+ * O(log n). A search for an aligned block follows
  * the subtree maxima to the leftmost free range that is long enough; when alignment padding makes
  * that range too short after all, the search moves on to the next long-enough range. The worst
  * case is therefore O((k + 1) log n), where k is the number of free ranges at least {@code size}
@@ -131,10 +132,12 @@ public final class RangeAllocator {
      * @throws IllegalArgumentException if size is not positive or alignment not a power of two
      */
     public long allocate(long size, long alignment) {
-        long offset = firstFit(size, alignment, 0);
-        if (offset != NO_FIT) {
-            take(floor(offset), offset, size);
+        Node fit = search(size, alignment, 0);
+        if (fit == null) {
+            return NO_FIT;
         }
+        long offset = alignUp(fit.start, alignment);
+        take(fit, offset, size);
         return offset;
     }
 
@@ -144,7 +147,7 @@ public final class RangeAllocator {
      * @throws IllegalArgumentException if size is not positive or alignment not a power of two
      */
     public boolean canAllocate(long size, long alignment) {
-        return firstFit(size, alignment, 0) != NO_FIT;
+        return search(size, alignment, 0) != null;
     }
 
     /**
@@ -157,15 +160,11 @@ public final class RangeAllocator {
      *     from negative
      */
     public long firstFit(long size, long alignment, long from) {
-        checkSize(size);
-        checkAlignment(alignment);
         if (from < 0) {
             throw new IllegalArgumentException("from must not be negative: from=" + from);
         }
-        if (size > capacity || from > capacity - size) {
-            return NO_FIT;
-        }
-        return firstFit(root, size, alignment, from);
+        Node fit = search(size, alignment, from);
+        return fit == null ? NO_FIT : alignUp(Math.max(fit.start, from), alignment);
     }
 
     /**
@@ -293,22 +292,31 @@ public final class RangeAllocator {
 
     // ---- searches -------------------------------------------------------------------------
 
+    /** The lowest free range holding an aligned block of size at or above from, or null. */
+    private Node search(long size, long alignment, long from) {
+        checkSize(size);
+        checkAlignment(alignment);
+        if (size > capacity || from > capacity - size) {
+            return null;
+        }
+        return search(root, size, alignment, from);
+    }
+
     /** Leftmost fit in t's subtree; left subtrees lie wholly below t.start and are skipped when that is not above from. */
-    private static long firstFit(Node t, long size, long alignment, long from) {
+    private static Node search(Node t, long size, long alignment, long from) {
         if (t == null || t.maxLength < size) {
-            return NO_FIT;
+            return null;
         }
         if (t.start > from) {
-            long inLeft = firstFit(t.left, size, alignment, from);
-            if (inLeft != NO_FIT) {
+            Node inLeft = search(t.left, size, alignment, from);
+            if (inLeft != null) {
                 return inLeft;
             }
         }
-        long aligned = alignUp(Math.max(t.start, from), alignment);
-        if (aligned <= t.end - size) {
-            return aligned;
+        if (alignUp(Math.max(t.start, from), alignment) <= t.end - size) {
+            return t;
         }
-        return firstFit(t.right, size, alignment, from);
+        return search(t.right, size, alignment, from);
     }
 
     /** The free range with the greatest start not above offset, or null. */
