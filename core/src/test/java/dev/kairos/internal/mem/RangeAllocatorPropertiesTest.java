@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * Random allocate / free / probe scripts against a model that could not be simpler: one boolean
@@ -20,21 +26,19 @@ class RangeAllocatorPropertiesTest {
 
     private record Block(int offset, int size) {}
 
-    private static PropertyCheck.Case<Integer, Step> generate(SplittableRandom random) {
-        int capacity = 1 + random.nextInt(96);
-        List<Step> steps = new ArrayList<>();
-        int length = random.nextInt(200);
-        for (int i = 0; i < length; i++) {
-            int roll = random.nextInt(12);
-            Kind kind = roll < 5 ? Kind.ALLOCATE : roll < 9 ? Kind.FREE : roll < 10 ? Kind.FREE_AGAIN : Kind.PROBE;
-            steps.add(new Step(kind, random.nextInt(1 << 16), random.nextInt(1 << 16)));
-        }
-        return new PropertyCheck.Case<>(capacity, steps);
+    @Property(tries = 400)
+    void agreesWithAByteMapAfterEveryStep(@ForAll @IntRange(min = 1, max = 96) int capacity,
+            @ForAll("scripts") List<Step> steps) {
+        run(capacity, steps);
     }
 
-    @Test
-    void agreesWithAByteMapAfterEveryStep() {
-        PropertyCheck.forAll(400, RangeAllocatorPropertiesTest::generate, RangeAllocatorPropertiesTest::run);
+    /** Scripts of up to 200 steps: allocations and frees mostly, some double frees and probes. */
+    @Provide
+    Arbitrary<List<Step>> scripts() {
+        Arbitrary<Kind> kinds = Arbitraries.frequency(
+                Tuple.of(5, Kind.ALLOCATE), Tuple.of(4, Kind.FREE), Tuple.of(1, Kind.FREE_AGAIN), Tuple.of(2, Kind.PROBE));
+        Arbitrary<Integer> operand = Arbitraries.integers().between(0, (1 << 16) - 1);
+        return Combinators.combine(kinds, operand, operand).as(Step::new).list().ofMaxSize(200);
     }
 
     private static void run(int capacity, List<Step> steps) {
