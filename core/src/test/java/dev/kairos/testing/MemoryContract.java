@@ -39,7 +39,7 @@ public abstract class MemoryContract {
                 AllocationScenario.named("E1: accepted on a pending release, the next one fails at once").capacity(2)
                         .allocate("A", 1).allocate("B", 1).expectReady("A", "B")
                         .destroyAfter("A", "X")
-                        .allocate("C", 1).expectReady("C")
+                        .allocate("C", 1).expectAccepted("C")
                         .allocate("D", 1).expectFailed("D", "NEVER_FITS", "bytes=4096", "capacity=8192", "used=8192")
                         .trigger("X").expectReady("C").expectDestroyed("A").expectUsed(2),
                 AllocationScenario.named("E2: only one bucket will ever be released").capacity(2)
