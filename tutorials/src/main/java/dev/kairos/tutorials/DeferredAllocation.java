@@ -64,8 +64,13 @@ public final class DeferredAllocation {
         return Rect.of(0, batchBytes / (8 + 16));
     }
 
-    /** The arguments of the writer and reader: which batch, its instance and its points. */
-    public record Batch(long index, RegionInstance instance, Rect bounds) {}
+    /** The arguments of the writer and reader: which batch (0-based), its instance and its points. */
+    public record Batch(long index, RegionInstance instance, Rect bounds) {
+        /** The batch's number as people count: 1 for the first. */
+        public long number() {
+            return index + 1;
+        }
+    }
 
     /** The two registered tasks. */
     public record Tasks(TaskId<Batch> writer, TaskId<Batch> reader) {}
@@ -132,11 +137,11 @@ public final class DeferredAllocation {
             long x2 = s2.get(LONG, o2);
             double y2 = s2.get(DOUBLE, o2 + 8);
             if (x1 != (int) (p + 1) || y1 != (float) (p + 2)) {
-                throw new VerificationException(batch.index(), FIELD_INT_FLOAT, p,
+                throw new VerificationException(batch.number(), FIELD_INT_FLOAT, p,
                         "{x=" + (int) (p + 1) + ", y=" + (float) (p + 2) + "}", "{x=" + x1 + ", y=" + y1 + "}");
             }
             if (x2 != p + 2 || y2 != (double) (p + 3)) {
-                throw new VerificationException(batch.index(), FIELD_LONG_DOUBLE, p,
+                throw new VerificationException(batch.number(), FIELD_LONG_DOUBLE, p,
                         "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}", "{x=" + x2 + ", y=" + y2 + "}");
             }
         }

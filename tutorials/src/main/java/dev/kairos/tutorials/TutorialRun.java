@@ -21,7 +21,7 @@ public final class TutorialRun {
      * @param verified batches whose reader checked every value
      * @param failed batches that failed themselves (allocation refused, or the reader found a wrong value)
      * @param cancelled batches that never ran because an earlier batch failed
-     * @param firstFailedBatch the index of the first batch that failed, or -1
+     * @param firstFailedBatch the number (counted from 1) of the first batch that failed, or 0
      * @param firstFailure what went wrong in that batch
      * @param memory the chosen memory's accounting after the run
      * @param scheduled time to build the whole loop
@@ -66,7 +66,7 @@ public final class TutorialRun {
         long verified = 0;
         long failed = 0;
         long cancelled = 0;
-        long firstFailedBatch = -1;
+        long firstFailedBatch = 0;
         Throwable firstFailure = null;
         Throwable previous = null;
         for (int i = 0; i < readers.size(); i++) {
@@ -79,7 +79,7 @@ public final class TutorialRun {
                 failed++;
                 if (firstFailure == null) {
                     firstFailure = failure;
-                    firstFailedBatch = i;
+                    firstFailedBatch = i + 1;
                 }
             }
             previous = failure;

@@ -1,6 +1,6 @@
 package dev.kairos.tutorials;
 
-/** The reader found a value the writer did not write: names the batch, field, point, expected and found. */
+/** The reader found a value the writer did not write: names the batch (counted from 1), field, point, expected and found. */
 public final class VerificationException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,94 @@
+package dev.kairos.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code kairos run deferred-allocation}: what it prints and the exit codes. */
+class DeferredAllocationCommandTest {
+
+    @Test
+    void theDefaultRunVerifiesRealmsTwoBatchesAndPrintsItsPlanAndSummary() {
+        Cli r = Cli.run("run", "deferred-allocation", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("processor   proc:cpu0 (CPU)", "memory      mem:sys (SYSTEM",
+                "one instance of 1 398 112 bytes", "43 691 points, AoS", "batches verified  2 / 2",
+                "bytes written", "elapsed", "batches/s", "peak memory use   1 398 112 bytes", "= 1.00 x one instance");
+    }
+
+    @Test
+    void aThousandBatchesRunInAMemoryOfExactlyOneInstance() {
+        Cli r = Cli.run("run", "deferred-allocation", "--sysmem", "1398112", "--batches", "1000", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("batches verified  1 000 / 1 000", "peak memory use   1 398 112 bytes");
+    }
+
+    @Test
+    void eagerCreationInTheDefaultMemoryPeaksAtEveryBatch() {
+        Cli r = Cli.run("run", "deferred-allocation", "--eager", "--batches", "100", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("eager", "peak memory use   139 811 200 bytes", "= 100.00 x one instance");
+    }
+
+    @Test
+    void eagerCreationInOneInstanceCompletesAndSaysHowManyWaitedForARelease() {
+        Cli r = Cli.run("run", "deferred-allocation", "--eager", "--batches", "20", "--sysmem", "1398112", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("batches verified  20 / 20", "20, of which 19 waited for a release");
+    }
+
+    @Test
+    void withoutPressureDeferralTheEagerLoopFailsAtBatchTwoWithTheOutOfMemoryMessage() {
+        Cli r = Cli.run("run", "deferred-allocation", "--eager", "--no-pressure-deferral", "--sysmem", "1398112",
+                "--batches", "5", "--cuda", "off");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("batches verified  1 / 5", "batches failed    1 (first: batch 2:",
+                "out of memory", "mem:sys", "capacity=1398112", "batches cancelled 3");
+    }
+
+    @Test
+    void compareEagerPrintsBothPeaksSideBySide() {
+        Cli r = Cli.run("run", "deferred-allocation", "--compare-eager", "--batches", "10", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Peak memory use, deferred vs eager", "deferred  1 398 112 bytes",
+                "eager     13 981 120 bytes");
+    }
+
+    @Test
+    void structsOfArraysAndOtherBatchSizesWork() {
+        Cli r = Cli.run("run", "deferred-allocation", "--layout", "soa", "--batch-bytes", "64K", "--batches", "3", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("SoA (block size 0)", "2 731 points", "batches verified  3 / 3");
+    }
+
+    @Test
+    void badOptionsGetAOneLineErrorAndTheUsageWithExitCodeTwo() {
+        for (String[] args : new String[][] {
+            {"run", "deferred-allocation", "--batches", "many"},
+            {"run", "deferred-allocation", "--sysmem", "12Q"},
+            {"run", "deferred-allocation", "--layout", "diagonal"},
+            {"run", "deferred-allocation", "--processor", "tpu"},
+            {"run", "deferred-allocation", "--batches", "-1"},
+            {"run", "deferred-allocation", "--no-such-option"},
+        }) {
+            Cli r = Cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).contains("Usage: kairos run deferred-allocation");
+            assertThat(r.err().lines().findFirst().orElseThrow()).isNotBlank().doesNotStartWith("Usage");
+        }
+    }
+
+    @Test
+    void anInstanceLargerThanTheMemoryIsABadOptionNamingBothSizes() {
+        Cli r = Cli.run("run", "deferred-allocation", "--sysmem", "1M", "--cuda", "off");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("1 398 112 bytes", "1 048 576 bytes", "mem:sys");
+    }
+
+    @Test
+    void askingForAGpuWithoutOneSaysWhy() {
+        Cli r = Cli.run("run", "deferred-allocation", "--processor", "gpu");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no GPU processor", "CUDA");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.kairos.tutorials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kairos.CudaMode;
+import dev.kairos.InstanceAllocationException;
+import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
+import dev.kairos.TaskVariant;
+import dev.kairos.tutorials.DeferredAllocation.Batch;
+import dev.kairos.tutorials.DeferredAllocation.Plan;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Realm's deferred-allocation tutorial, end to end on the CPU backend. */
+class DeferredAllocationTest {
+    private static final long ONE_INSTANCE = 1_398_112;
+
+    private static Kairos start(long systemMemory, boolean pressureDeferral) {
+        return Kairos.start(KairosConfig.builder().cpuProcessors(1).systemMemory(systemMemory)
+                .deferredAllocation(pressureDeferral).cuda(CudaMode.OFF).build());
+    }
+
+    private static Plan plan(Kairos kairos, long batches, int blockSize, boolean eager) {
+        Processor cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first().orElseThrow();
+        Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
+        return new Plan(cpu, sys, batches, DeferredAllocation.DEFAULT_BATCH_BYTES, blockSize, eager);
+    }
+
+    @ParameterizedTest(name = "{0} batches, block size {1}")
+    @CsvSource({"2, 1", "2, 0", "1000, 1", "1000, 0"})
+    void everyBatchVerifiesAndTheMemoryHoldsOneInstanceAtATime(long batches, int blockSize) {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Plan plan = plan(kairos, batches, blockSize, false);
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, done -> {});
+            assertThat(r.verified()).isEqualTo(batches);
+            assertThat(r.allVerified()).isTrue();
+            assertThat(r.memory().peakUsed()).isEqualTo(plan.instanceBytes());
+            assertThat(r.memory().used()).isZero();
+        }
+    }
+
+    @Test
+    void aMemoryOfExactlyOneInstanceRunsAThousandChainedBatches() {
+        try (Kairos kairos = start(ONE_INSTANCE, true)) {
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan(kairos, 1000, 1, false), d -> {});
+            assertThat(r.verified()).isEqualTo(1000);
+            assertThat(r.memory().peakUsed()).isEqualTo(ONE_INSTANCE);
+            assertThat(r.memory().deferredAllocations()).as("each create waits on the previous batch, nothing on pressure").isZero();
+        }
+    }
+
+    @Test
+    void eagerCreationInARoomyMemoryTakesEveryBatchAtOnce() {
+        try (Kairos kairos = start(512L << 20, true)) {
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan(kairos, 100, 1, true), d -> {});
+            assertThat(r.verified()).isEqualTo(100);
+            assertThat(r.memory().peakUsed()).isEqualTo(100 * ONE_INSTANCE).isEqualTo(139_811_200);
+        }
+    }
+
+    @Test
+    void eagerCreationInAMemoryOfOneInstanceCompletesBecauseTheMemoryDefers() {
+        try (Kairos kairos = start(ONE_INSTANCE, true)) {
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan(kairos, 50, 1, true), d -> {});
+            assertThat(r.verified()).isEqualTo(50);
+            assertThat(r.memory().peakUsed()).isEqualTo(ONE_INSTANCE);
+            assertThat(r.memory().deferredAllocations()).isEqualTo(49);
+        }
+    }
+
+    @Test
+    void withoutPressureDeferralTheEagerLoopFailsAtBatchTwoAndOnlyWhatFollowsIsCancelled() {
+        try (Kairos kairos = start(ONE_INSTANCE, false)) {
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan(kairos, 10, 1, true), d -> {});
+            assertThat(r.verified()).as("batch 1 is upstream of the failure").isEqualTo(1);
+            assertThat(r.failed()).isEqualTo(1);
+            assertThat(r.firstFailedBatch()).isEqualTo(2);
+            assertThat(r.cancelled()).isEqualTo(8);
+            assertThat(r.firstFailure()).get().isInstanceOf(InstanceAllocationException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("mem:sys", "bytes=1398112", "capacity=1398112",
+                            "used=1398112", "pendingRelease=1398112"));
+        }
+    }
+
+    @Test
+    void aPlantedWrongValueIsCaughtByTheReaderNamingBatchFieldPointExpectedAndFound() {
+        try (Kairos kairos = start(64L << 20, true)) {
+            TaskVariant<Batch> faultyWriter = TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> {
+                DeferredAllocation.write(batch);
+                if (batch.number() == 2) {
+                    var f2 = batch.instance().accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
+                    f2.segment().set(ValueLayout.JAVA_LONG_UNALIGNED, f2.offset(1234), -7L);
+                }
+            });
+            var tasks = DeferredAllocation.register(kairos, List.of(faultyWriter),
+                    List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> DeferredAllocation.verify(batch))));
+            TutorialRun.Result r = TutorialRun.run(kairos, tasks, plan(kairos, 3, 1, false), d -> {});
+            assertThat(r.verified()).isEqualTo(1);
+            assertThat(r.firstFailedBatch()).isEqualTo(2);
+            assertThat(r.cancelled()).isEqualTo(1);
+            Throwable failure = r.firstFailure().orElseThrow();
+            assertThat(failure).isInstanceOf(VerificationException.class)
+                    .hasMessage("batch 2, field 102, point 1234: expected {x=1236, y=1237.0}, found {x=-7, y=1237.0}");
+        }
+    }
+}
