@@ -138,6 +138,19 @@ class RegionInstanceTest {
         assertThat(sys.used()).isZero();
     }
 
+    /** Guards the depth-first dispatch: a merge between an event and a destroy must not let a later create go first. */
+    @Test
+    void aDestroyBehindAMergeFreesBeforeACreateRegisteredLaterOnTheSameEvent() {
+        UserEvent used = kairos.createUserEvent();
+        RegionInstance first = RegionInstance.create(sys, Rect.of(0, 99), FIELDS, 1, Event.NO_EVENT);
+        first.destroy(Event.mergeIgnoringFaults(java.util.List.of(used)));
+        RegionInstance second = RegionInstance.create(sys, Rect.of(0, 99), FIELDS, 1, used);
+        used.trigger();
+        second.ready().await();
+        assertThat(sys.peakUsed()).as("the second instance reuses the first one's bytes").isEqualTo(3200);
+        second.destroy().await();
+    }
+
     @Test
     void instancesAreHandlesPrintedAsInstN() {
         RegionInstance a = RegionInstance.create(sys, Rect.of(0, 0), FIELDS, 1, Event.NO_EVENT);

@@ -54,6 +54,11 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             description = "Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.")
     String memory = "auto";
 
+    @Option(names = "--verify-on", paramLabel = "same|cpu",
+            description = "same: the reader checks each batch where the writer wrote it. cpu: each batch is copied to SYSTEM "
+                    + "memory and checked there by the CPU reader, so a GPU's results are checked by independent code. Default: same.")
+    String verifyOn = "same";
+
     @Option(names = "--eager", description = "Create every instance at once, without a precondition (the naive loop): shows the memory deferral saves.")
     boolean eager;
 
@@ -96,7 +101,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         try (Kairos kairos = Kairos.start(config)) {
             Processor proc = chooseProcessor(kairos);
             Memory mem = chooseMemory(kairos, proc);
-            Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun);
+            Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun, chooseVerification(kairos));
             long instance = plan.instanceBytes();
             if (instance > mem.capacity()) {
                 throw new ParameterException(spec.commandLine(), "one batch's instance (" + Sizes.describe(instance)
@@ -108,6 +113,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             out.printf("  memory      %s (%s, capacity %s)%n", mem, mem.kind(), Sizes.describe(mem.capacity()));
             out.printf("  batches     %s x one instance of %s: %s points, %s%n", Sizes.group(batches), Sizes.describe(instance),
                     Sizes.group(plan.bounds().volume()), blockSize == 1 ? "AoS (block size 1)" : "SoA (block size 0)");
+            if (plan.verifyOn() != null) {
+                out.printf("  verified on %s over a copy in %s%n", plan.verifyOn().processor(), plan.verifyOn().memory());
+            }
             out.printf("  allocation  %s, %s%n", eagerRun ? "eager (create without precondition)" : "deferred (create waits on the previous batch)",
                     config.deferredAllocation() ? "pressure deferral on" : "pressure deferral off (-ll:defalloc 0)");
             out.flush();
@@ -161,6 +169,20 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                     .orElseThrow(() -> new IllegalStateException("--processor gpu, but the machine has no GPU processor: "
                             + cudaStatus(kairos)));
             default -> throw new ParameterException(spec.commandLine(), "--processor=" + processor + " is not one of auto, cpu, gpu");
+        };
+    }
+
+    private DeferredAllocation.Verification chooseVerification(Kairos kairos) {
+        return switch (verifyOn.toLowerCase(Locale.ROOT)) {
+            case "same" -> null;
+            case "cpu" -> {
+                Processor cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first()
+                        .orElseThrow(() -> new IllegalStateException("--verify-on cpu, but the machine has no CPU processor"));
+                Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).hasAffinityTo(cpu).first()
+                        .orElseThrow(() -> new IllegalStateException("--verify-on cpu, but " + cpu + " reaches no SYSTEM memory"));
+                yield new DeferredAllocation.Verification(cpu, sys);
+            }
+            default -> throw new ParameterException(spec.commandLine(), "--verify-on=" + verifyOn + " is not one of same, cpu");
         };
     }
 

@@ -62,6 +62,13 @@ class DeferredAllocationCommandTest {
     }
 
     @Test
+    void verifyOnCpuChecksACopyOfEachBatchInSystemMemory() {
+        Cli r = Cli.run("run", "deferred-allocation", "--verify-on", "cpu", "--batches", "20", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("verified on proc:cpu0 over a copy in mem:sys", "batches verified  20 / 20");
+    }
+
+    @Test
     void badOptionsGetAOneLineErrorAndTheUsageWithExitCodeTwo() {
         for (String[] args : new String[][] {
             {"run", "deferred-allocation", "--batches", "many"},
@@ -70,6 +77,7 @@ class DeferredAllocationCommandTest {
             {"run", "deferred-allocation", "--processor", "tpu"},
             {"run", "deferred-allocation", "--batches", "-1"},
             {"run", "deferred-allocation", "--no-such-option"},
+            {"run", "deferred-allocation", "--verify-on", "gpu"},
         }) {
             Cli r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);

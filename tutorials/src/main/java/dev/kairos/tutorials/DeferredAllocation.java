@@ -1,11 +1,13 @@
 package dev.kairos.tutorials;
 
 import dev.kairos.AffineAccessor;
+import dev.kairos.CopyField;
 import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
+import dev.kairos.ProfilingRequestSet;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
@@ -155,8 +157,12 @@ public final class DeferredAllocation {
      * @param blockSize 1 for arrays of structs (Realm's choice), 0 for structs of arrays
      * @param eager create every instance without a precondition (the naive loop deferred allocation
      *     improves on); the writer then waits on the instance and the previous batch
+     * @param verifyOn where the reader checks the values: null to read the instance where it is, or
+     *     another processor and memory to copy each batch there first (a GPU's results checked by
+     *     independent CPU code)
      */
-    public record Plan(Processor processor, Memory memory, long batches, long batchBytes, int blockSize, boolean eager) {
+    public record Plan(Processor processor, Memory memory, long batches, long batchBytes, int blockSize, boolean eager,
+            Verification verifyOn) {
         public Plan {
             if (batches < 0) {
                 throw new IllegalArgumentException("batches=" + batches + " must be >= 0");
@@ -164,6 +170,11 @@ public final class DeferredAllocation {
             if (blockSize != 0 && blockSize != 1) {
                 throw new IllegalArgumentException("blockSize=" + blockSize + " must be 0 (SoA) or 1 (AoS)");
             }
+        }
+
+        /** Reads each batch where it was written. */
+        public Plan(Processor processor, Memory memory, long batches, long batchBytes, int blockSize, boolean eager) {
+            this(processor, memory, batches, batchBytes, blockSize, eager, null);
         }
 
         public Rect bounds() {
@@ -175,6 +186,9 @@ public final class DeferredAllocation {
             return dev.kairos.InstanceLayout.of(bounds(), FIELD_SIZES, blockSize).totalBytes();
         }
     }
+
+    /** Where a batch is copied to be verified: the reader runs on {@code processor} over a copy in {@code memory}. */
+    public record Verification(Processor processor, Memory memory) {}
 
     /** The scheduled chain: trigger {@link #start} and wait on {@link #done}. */
     public record Schedule(UserEvent start, Event done, List<Event> readers) {}
@@ -195,11 +209,34 @@ public final class DeferredAllocation {
             // Eager: the instance exists already; the writer still waits for the previous batch.
             Event writerReady = plan.eager() ? Event.merge(prev, inst.ready()) : inst.ready();
             Event written = plan.processor().spawn(tasks.writer(), batch, writerReady);
-            Event read = plan.processor().spawn(tasks.reader(), batch, written);
-            inst.destroy(read);
+            Event read;
+            if (plan.verifyOn() == null) {
+                read = plan.processor().spawn(tasks.reader(), batch, written);
+                inst.destroy(freeAfter(read));
+            } else {
+                // The copy gets its bytes when the writer is done, and gives them back after the reader.
+                RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
+                        plan.blockSize(), written);
+                Event copied = bounds.copy(
+                        List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
+                        List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
+                        ProfilingRequestSet.NONE, written);
+                read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
+                inst.destroy(freeAfter(copied));
+                check.destroy(freeAfter(read));
+            }
             readers.add(read);
             prev = read;
         }
         return new Schedule(start, prev, readers);
+    }
+
+    /**
+     * When a batch's bytes may go: once {@code lastUse} has finished, even if it failed. (Realm's
+     * loop destroys on the reader's event itself; a failed batch would then keep its bytes until the
+     * runtime closes, since a destroy whose precondition is poisoned is cancelled.)
+     */
+    private static Event freeAfter(Event lastUse) {
+        return Event.mergeIgnoringFaults(List.of(lastUse));
     }
 }

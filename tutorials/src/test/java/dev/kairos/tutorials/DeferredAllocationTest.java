@@ -91,6 +91,35 @@ class DeferredAllocationTest {
     }
 
     @Test
+    void verifyingACopyElsewhereChecksEveryBatchAndFreesBothInstances() {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Plan same = plan(kairos, 50, 0, false);
+            Plan copied = new Plan(same.processor(), same.memory(), 50, same.batchBytes(), 0, false,
+                    new DeferredAllocation.Verification(same.processor(), same.memory()));
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), copied, d -> {});
+            assertThat(r.verified()).isEqualTo(50);
+            assertThat(r.memory().used()).isZero();
+            assertThat(r.memory().peakUsed()).as("the batch and its copy").isEqualTo(2 * copied.instanceBytes());
+        }
+    }
+
+    @Test
+    void aFailedBatchGivesItsBytesBackInsteadOfHoldingThemUntilClose() {
+        try (Kairos kairos = start(64L << 20, true)) {
+            TaskVariant<Batch> failingReader = TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> {
+                throw new IllegalStateException("reader of batch " + batch.number() + " fails");
+            });
+            var tasks = DeferredAllocation.register(kairos,
+                    List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> DeferredAllocation.write(batch))),
+                    List.of(failingReader));
+            TutorialRun.Result r = TutorialRun.run(kairos, tasks, plan(kairos, 3, 1, false), d -> {});
+            assertThat(r.failed()).isEqualTo(1);
+            assertThat(r.cancelled()).isEqualTo(2);
+            assertThat(r.memory().liveInstances()).isZero();
+        }
+    }
+
+    @Test
     void aPlantedWrongValueIsCaughtByTheReaderNamingBatchFieldPointExpectedAndFound() {
         try (Kairos kairos = start(64L << 20, true)) {
             TaskVariant<Batch> faultyWriter = TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> {
