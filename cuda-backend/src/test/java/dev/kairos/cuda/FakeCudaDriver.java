@@ -322,7 +322,7 @@ public final class FakeCudaDriver implements CudaDriver {
         FakeFunction f = (FakeFunction) function;
         String operation = "cuLaunchKernel(" + f.name() + ")";
         FakeContext context = requireContext(operation);
-        planned("cuLaunchKernel");
+        planned(operation);
         checkSignature(f.name(), operation, args);
         launches.add(new Launch(f.name(), gridX, blockX, List.of(args)));
         Object[] copy = args.clone();
@@ -369,8 +369,9 @@ public final class FakeCudaDriver implements CudaDriver {
 
     @Override
     public synchronized long allocate(long bytes) {
-        FakeContext context = requireContext("cuMemAlloc(bytes=" + bytes + ")");
-        planned("cuMemAlloc");
+        String operation = "cuMemAlloc(bytes=" + bytes + ")";
+        FakeContext context = requireContext(operation);
+        planned(operation);
         allocatingCalls++;
         Arena arena = Arena.ofShared();
         MemorySegment segment = arena.allocate(bytes, 256);
@@ -466,8 +467,10 @@ public final class FakeCudaDriver implements CudaDriver {
         }
     }
 
+    /** Throws the failure planned for {@code operation}'s call name (the part before any parenthesis). */
     private void planned(String operation) {
-        Integer code = plannedFailures.remove(operation);
+        int paren = operation.indexOf('(');
+        Integer code = plannedFailures.remove(paren < 0 ? operation : operation.substring(0, paren));
         if (code != null) {
             throw new CudaException(operation, code, JCudaDriverApi.errorName(code));
         }
