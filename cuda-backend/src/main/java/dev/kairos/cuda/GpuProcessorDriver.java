@@ -78,8 +78,10 @@ final class GpuProcessorDriver implements ProcessorDriver {
         try {
             event = device.record(device.taskStream());
         } catch (CudaException e) {
-            device.failIfSticky(e);
-            task.fail(bodyError != null ? bodyError : e);
+            // A sticky error seen here comes from the device work, most likely this task's own.
+            CudaException described = new CudaException(context.describe() + ": " + e.operation(), e.code(), e.errorName());
+            device.failIfSticky(described);
+            task.fail(bodyError != null ? bodyError : described);
             return;
         }
         Throwable error = bodyError;
