@@ -19,7 +19,7 @@ class GpuMachineTest {
     @Test
     void everyGpuHasAProcessorAFramebufferAndReachesZeroCopyMemory() {
         try (Kairos kairos = Gpus.startReal(Gpus.smallConfig().build())) {
-            int gpus = (int) kairos.machine().processors().kind(dev.kairos.ProcessorKind.GPU).count();
+            int gpus = kairos.machine().processors().kind(dev.kairos.ProcessorKind.GPU).count();
             org.assertj.core.api.Assertions.assertThat(gpus).isPositive();
             MachineScenario.check(kairos, gpus);
         }
