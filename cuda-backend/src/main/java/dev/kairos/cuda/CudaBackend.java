@@ -1,0 +1,336 @@
+package dev.kairos.cuda;
+
+import dev.kairos.Affinity;
+import dev.kairos.CudaMode;
+import dev.kairos.KairosConfig;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
+import dev.kairos.cuda.CudaDriver.DeviceInfo;
+import dev.kairos.spi.Backend;
+import dev.kairos.spi.CopyEngine;
+import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryStorage;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The CUDA backend: one GPU processor and one framebuffer memory per usable device, one ZERO_COPY
+ * memory shared by all, and the copy paths between them and SYSTEM memory. Everything goes through
+ * JCuda's driver API behind {@link CudaDriver}.
+ *
+ * <p>Lifecycle, as Realm's CUDA module: {@link #probe} loads the driver and reads what devices there
+ * are, allocating nothing, and answers "unavailable" with one line (no driver, no device, a device
+ * too old, a driver too old for the PTX) instead of throwing; {@link #start} retains each device's
+ * primary context and creates its streams, kernels and framebuffer arena, then the memories, the
+ * processors and the copy paths; {@link #close} frees all of it, also after a sticky error.
+ *
+ * <p>The PTX of {@code kairos-kernels} targets {@code compute_75} with PTX ISA 9.0 (nvcc 13), so a
+ * device needs compute capability 7.5 and the driver must support CUDA 13.0 (release 580 or newer).
+ */
+public final class CudaBackend implements Backend {
+    /** Device memory places instances on 256-byte boundaries, for coalesced access. */
+    static final long DEVICE_ALIGNMENT = 256;
+    /** The least compute capability, as major * 10 + minor: the kernels' PTX targets compute_75. */
+    static final int MIN_COMPUTE_CAPABILITY = 75;
+    /** {@code cuDriverGetVersion} of a driver that JIT-compiles PTX ISA 9.0 (CUDA 13.0). */
+    static final int MIN_DRIVER_VERSION = 13000;
+
+    /** Nominal figures, as Realm's machine model uses: a GPU reading its own framebuffer. */
+    static final Affinity GPU_TO_FRAMEBUFFER = new Affinity(200_000, 500);
+    /** A GPU reading pinned host memory across PCIe. */
+    static final Affinity GPU_TO_ZERO_COPY = new Affinity(12_000, 2_000);
+    /** A CPU reading pinned host memory: as host memory, a little below SYSTEM so that CPUs prefer SYSTEM. */
+    static final Affinity HOST_TO_ZERO_COPY = new Affinity(15_000, 100);
+    /** Copies between pageable SYSTEM memory and a framebuffer, staged by the driver. */
+    static final Affinity SYSTEM_FRAMEBUFFER_COPY = new Affinity(6_000, 10_000);
+    /** Copies between pinned memory and a framebuffer, by DMA. */
+    static final Affinity ZERO_COPY_FRAMEBUFFER_COPY = new Affinity(12_000, 5_000);
+    /** Copies within one framebuffer. */
+    static final Affinity FRAMEBUFFER_COPY = new Affinity(100_000, 5_000);
+    /** Copies between two GPUs' framebuffers. */
+    static final Affinity PEER_COPY = new Affinity(10_000, 10_000);
+    /** Copies between host memories. */
+    static final Affinity HOST_COPY = new Affinity(10_000, 100);
+
+    private final Supplier<CudaDriver> driverSource;
+    private CudaDriver driver;
+    private List<DeviceInfo> usable = List.of();
+
+    private final List<GpuDevice> devices = new ArrayList<>();
+    private long zeroCopyHost;
+    private long zeroCopyDevice;
+    private long zeroCopyBytes;
+
+    /** The backend over JCuda; what {@link java.util.ServiceLoader} creates. */
+    public CudaBackend() {
+        this(JCudaDriverApi::new);
+    }
+
+    /** The backend over another driver: the tests' double. */
+    CudaBackend(Supplier<CudaDriver> driverSource) {
+        this.driverSource = driverSource;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public int order() {
+        return 100;
+    }
+
+    @Override
+    public boolean isRequired(KairosConfig config) {
+        return config.cuda() == CudaMode.REQUIRED;
+    }
+
+    // ---------------------------------------------------------------- probe
+
+    @Override
+    public Probe probe(KairosConfig config) {
+        if (config.cuda() == CudaMode.OFF) {
+            return Probe.unavailable("disabled by configuration (cuda=off)");
+        }
+        CudaDriver candidate;
+        try {
+            candidate = driverSource.get();
+            candidate.init();
+        } catch (LinkageError e) {
+            // The one place JCuda's linkage is tested: without libcuda.so.1 its native library does not load.
+            return Probe.unavailable("JCuda could not load the CUDA driver: " + linkageReason(e));
+        } catch (CudaException e) {
+            return Probe.unavailable(initReason(e));
+        }
+        try {
+            return probeDevices(candidate, config);
+        } catch (CudaException e) {
+            return Probe.unavailable("reading the CUDA devices failed: " + e.getMessage());
+        }
+    }
+
+    private Probe probeDevices(CudaDriver candidate, KairosConfig config) {
+        int version = candidate.driverVersion();
+        if (version < MIN_DRIVER_VERSION) {
+            return Probe.unavailable("the NVIDIA driver supports CUDA " + cudaVersion(version) + " (cuDriverGetVersion="
+                    + version + "), but Kairos's kernels are PTX ISA 9.0 from nvcc 13, which needs CUDA "
+                    + cudaVersion(MIN_DRIVER_VERSION) + ": install NVIDIA driver release 580 or newer");
+        }
+        int count = candidate.deviceCount();
+        if (count == 0) {
+            return Probe.unavailable("no CUDA device (cuDeviceGetCount=0)");
+        }
+        List<DeviceInfo> found = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            DeviceInfo info = candidate.device(i);
+            int capability = info.computeMajor() * 10 + info.computeMinor();
+            if (capability < MIN_COMPUTE_CAPABILITY) {
+                skipped.add("device " + i + " " + info.name() + " is " + info.architecture()
+                        + ", and Kairos's PTX needs sm_" + MIN_COMPUTE_CAPABILITY + " or newer");
+            } else if (info.totalMemory() < config.gpuFramebufferMemory()) {
+                skipped.add("device " + i + " " + info.name() + " has " + info.totalMemory()
+                        + " bytes, less than gpuFramebufferMemory=" + config.gpuFramebufferMemory());
+            } else {
+                found.add(info);
+            }
+        }
+        if (found.isEmpty()) {
+            return Probe.unavailable("no usable CUDA device: " + String.join("; ", skipped));
+        }
+        driver = candidate;
+        usable = List.copyOf(found);
+        StringBuilder detail = new StringBuilder().append(found.size()).append(found.size() == 1 ? " GPU: " : " GPUs: ");
+        for (int i = 0; i < found.size(); i++) {
+            DeviceInfo info = found.get(i);
+            detail.append(i == 0 ? "" : ", ").append("gpu").append(info.ordinal()).append(' ').append(info.name())
+                    .append(" (").append(info.architecture()).append(", ").append(gibibytes(info.totalMemory())).append(')');
+        }
+        if (!skipped.isEmpty()) {
+            detail.append("; not used: ").append(String.join("; ", skipped));
+        }
+        return Probe.available(detail.toString());
+    }
+
+    private static String initReason(CudaException e) {
+        return switch (e.errorName()) {
+            case "CUDA_ERROR_NO_DEVICE" -> "no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)";
+            case "CUDA_ERROR_INSUFFICIENT_DRIVER" -> "the NVIDIA driver is older than the CUDA 12 that JCuda 12.6"
+                    + " needs (cuInit: CUDA_ERROR_INSUFFICIENT_DRIVER)";
+            default -> e.getMessage();
+        };
+    }
+
+    /**
+     * One line out of a linkage error: JCuda's {@link UnsatisfiedLinkError} spans many lines, of which
+     * the last "UnsatisfiedLinkError: " one says what the loader missed ("libcuda.so.1: cannot open
+     * shared object file"). Later touches throw {@link NoClassDefFoundError} whose cause carries the
+     * first error's text, so the whole chain is searched.
+     */
+    static String linkageReason(Throwable error) {
+        String marker = "UnsatisfiedLinkError: ";
+        String found = null;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            for (String line : message.split("\\R")) {
+                int at = line.lastIndexOf(marker);
+                if (at >= 0) {
+                    found = line.substring(at + marker.length()).strip();
+                }
+            }
+        }
+        if (found == null) {
+            String message = error.getMessage();
+            return error.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+        }
+        // "/tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open ..." -> what is missing first.
+        int split = found.indexOf(": ");
+        if (split > 0 && found.substring(0, split).matches(".*\\.(so|dll|dylib)")) {
+            return found.substring(split + 2) + " (loading " + found.substring(0, split) + ")";
+        }
+        return found;
+    }
+
+    private static String cudaVersion(int version) {
+        return version / 1000 + "." + version % 1000 / 10;
+    }
+
+    private static String gibibytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    // ---------------------------------------------------------------- start
+
+    @Override
+    public void start(MachineBuilder machine) {
+        if (driver == null) {
+            throw new IllegalStateException("start() before a successful probe()");
+        }
+        KairosConfig config = machine.config();
+        try {
+            for (DeviceInfo info : usable) {
+                devices.add(GpuDevice.open(driver, info, config.gpuFramebufferMemory()));
+            }
+            allocateZeroCopy(config.zeroCopyMemory());
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        List<Memory> framebuffers = new ArrayList<>();
+        for (GpuDevice d : devices) {
+            framebuffers.add(machine.addMemory(MemoryKind.GPU_FB, d.name() + ".fb",
+                    new MemoryStorage(d.framebufferBytes(), DEVICE_ALIGNMENT, null, d.framebuffer())));
+        }
+        MemorySegment zeroCopySegment = zeroCopyBytes == 0 ? MemorySegment.NULL
+                : MemorySegment.ofAddress(zeroCopyHost).reinterpret(zeroCopyBytes);
+        Memory zeroCopy = machine.addMemory(MemoryKind.ZERO_COPY, "zcopy",
+                new MemoryStorage(zeroCopyBytes, DEVICE_ALIGNMENT, zeroCopySegment, zeroCopyDevice));
+        for (Processor p : machine.processors()) {
+            if (p.kind() != ProcessorKind.GPU) {
+                machine.addAffinity(p, zeroCopy, HOST_TO_ZERO_COPY);
+            }
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            Processor gpu = machine.addProcessor(ProcessorKind.GPU, devices.get(i).name(),
+                    new GpuProcessorDriver(devices.get(i), framebuffers.get(i)));
+            machine.addAffinity(gpu, framebuffers.get(i), GPU_TO_FRAMEBUFFER);
+            machine.addAffinity(gpu, zeroCopy, GPU_TO_ZERO_COPY);
+        }
+        addCopyPaths(machine, framebuffers, zeroCopy);
+    }
+
+    /**
+     * Pinned, mapped host memory, allocated in the first device's context. Its device address is
+     * asked there too; with unified addressing (every 64-bit platform CUDA 12 supports) it is the same
+     * in every context, so one address serves every GPU.
+     */
+    private void allocateZeroCopy(long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        GpuDevice first = devices.getFirst();
+        first.makeCurrent();
+        try {
+            zeroCopyHost = driver.allocateHost(bytes);
+            zeroCopyBytes = bytes;
+            zeroCopyDevice = driver.hostDevicePointer(zeroCopyHost);
+        } finally {
+            first.releaseCurrent();
+        }
+    }
+
+    private void addCopyPaths(MachineBuilder machine, List<Memory> framebuffers, Memory zeroCopy) {
+        List<Memory> systems = machine.memories().stream().filter(m -> m.kind() == MemoryKind.SYSTEM).toList();
+        CopyEngine host = new HostCopyEngine();
+        machine.addCopyPath(zeroCopy, zeroCopy, HOST_COPY, host);
+        for (Memory sys : systems) {
+            machine.addCopyPath(zeroCopy, sys, HOST_COPY, host);
+            machine.addCopyPath(sys, zeroCopy, HOST_COPY, host);
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            Memory fb = framebuffers.get(i);
+            CopyEngine async = new DeviceCopyEngine(devices.get(i), false);
+            CopyEngine sync = new DeviceCopyEngine(devices.get(i), true);
+            for (Memory sys : systems) {
+                machine.addCopyPath(sys, fb, SYSTEM_FRAMEBUFFER_COPY, sync);
+                machine.addCopyPath(fb, sys, SYSTEM_FRAMEBUFFER_COPY, sync);
+            }
+            machine.addCopyPath(zeroCopy, fb, ZERO_COPY_FRAMEBUFFER_COPY, async);
+            machine.addCopyPath(fb, zeroCopy, ZERO_COPY_FRAMEBUFFER_COPY, async);
+            machine.addCopyPath(fb, fb, FRAMEBUFFER_COPY, async);
+            for (Memory other : framebuffers) {
+                if (other != fb) {
+                    machine.addCopyPath(fb, other, PEER_COPY, async);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        if (zeroCopyBytes > 0) {
+            GpuDevice owner = devices.getFirst();
+            try {
+                owner.makeCurrent();
+                driver.freeHost(zeroCopyHost);
+                owner.releaseCurrent();
+            } catch (CudaException e) {
+                if (!owner.hasFailed()) {
+                    first = e;
+                }
+            }
+            zeroCopyBytes = 0;
+        }
+        for (GpuDevice d : devices.reversed()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        devices.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.kairos.cuda;
+
+/**
+ * The seam between the backend and the CUDA driver API: exactly the calls the backend makes, and
+ * nothing of JCuda's types. {@link JCudaDriverApi} implements it over JCuda; the tests use a double.
+ *
+ * <p>Every method checks the driver's result and throws {@link CudaException}, naming the call and
+ * the CUDA error, when it is not {@code CUDA_SUCCESS}. Addresses (device pointers, pinned host
+ * memory) are plain longs; the driver's objects are opaque handles. Calls that act in "the current
+ * context" need {@link #setCurrent} on the calling thread first, as in CUDA.
+ */
+interface CudaDriver {
+
+    /** A device's primary context. */
+    interface Context {}
+
+    /** A stream. */
+    interface Stream {
+        /** The native {@code CUstream} value, for code that calls CUDA itself. */
+        long handle();
+    }
+
+    /** An event, created without timing and with blocking synchronisation. */
+    interface Event {}
+
+    /** A loaded module. */
+    interface Module {}
+
+    /** A kernel of a loaded module. */
+    interface Function {
+        String name();
+    }
+
+    /** Where the bytes of one side of a copy are, as {@code CUmemorytype} says it. */
+    enum MemoryType {
+        /** Host memory, pageable or pinned: the address is a host address. */
+        HOST,
+        /** Device memory of the current context's device. */
+        DEVICE,
+        /** Any memory, found through unified addressing: for copies between devices. */
+        UNIFIED
+    }
+
+    /** What the probe reads about one device. */
+    record DeviceInfo(int ordinal, String name, int computeMajor, int computeMinor, long totalMemory) {
+        /** {@code sm_90} for compute capability 9.0. */
+        String architecture() {
+            return "sm_" + computeMajor + computeMinor;
+        }
+    }
+
+    /**
+     * A contiguous copy of {@code bytes} from {@code source} to {@code destination}.
+     */
+    record Copy1D(MemoryType sourceType, long source, MemoryType destinationType, long destination, long bytes) {}
+
+    /**
+     * A pitched copy ({@code cuMemcpy2D}): {@code height} rows of {@code widthBytes}, row r read at
+     * {@code source + r * sourcePitch} and written at {@code destination + r * destinationPitch}. A
+     * strided field copy is one: a row per element, the strides as pitches.
+     */
+    record Copy2D(MemoryType sourceType, long source, long sourcePitch, MemoryType destinationType, long destination,
+            long destinationPitch, long widthBytes, long height) {}
+
+    /** {@code cuInit(0)}: the first call; loads the driver library. */
+    void init();
+
+    /** {@code cuDriverGetVersion}: e.g. 13000 for a driver that supports CUDA 13.0. */
+    int driverVersion();
+
+    /** {@code cuDeviceGetCount}. */
+    int deviceCount();
+
+    /** Name, compute capability and memory of a device; allocates nothing. */
+    DeviceInfo device(int ordinal);
+
+    /** {@code cuDevicePrimaryCtxRetain}. */
+    Context retainPrimaryContext(int ordinal);
+
+    /** {@code cuDevicePrimaryCtxRelease}. */
+    void releasePrimaryContext(int ordinal);
+
+    /** {@code cuCtxSetCurrent} on the calling thread; null makes no context current. */
+    void setCurrent(Context context);
+
+    /** {@code cuStreamCreate} with {@code CU_STREAM_NON_BLOCKING}, in the current context. */
+    Stream createStream();
+
+    /** {@code cuStreamDestroy}. */
+    void destroyStream(Stream stream);
+
+    /** {@code cuStreamSynchronize}. */
+    void synchronizeStream(Stream stream);
+
+    /** {@code cuModuleLoadData} of a NUL-terminated PTX image, in the current context. */
+    Module loadModule(String name, byte[] image);
+
+    /** {@code cuModuleUnload}. */
+    void unloadModule(Module module);
+
+    /** {@code cuModuleGetFunction}. */
+    Function function(Module module, String name);
+
+    /**
+     * {@code cuLaunchKernel} with a one-dimensional grid and block and no dynamic shared memory.
+     *
+     * @param args the kernel's parameters in order, each a {@link Long} (a {@code long long} or a
+     *     pointer), {@link Integer}, {@link Double} or {@link Float}
+     */
+    void launch(Function function, int gridX, int blockX, Stream stream, Object[] args);
+
+    /** {@code cuEventCreate(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)}, in the current context. */
+    Event createEvent();
+
+    /** {@code cuEventDestroy}. */
+    void destroyEvent(Event event);
+
+    /** {@code cuEventRecord}. */
+    void recordEvent(Event event, Stream stream);
+
+    /** {@code cuEventSynchronize}: blocks until the work recorded before the event is done. */
+    void synchronizeEvent(Event event);
+
+    /** {@code cuMemAlloc} in the current context; returns the device address. */
+    long allocate(long bytes);
+
+    /** {@code cuMemFree}. */
+    void free(long deviceAddress);
+
+    /**
+     * {@code cuMemHostAlloc(CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_PORTABLE)}: pinned host memory
+     * that every context can map; returns the host address.
+     */
+    long allocateHost(long bytes);
+
+    /** {@code cuMemFreeHost}. */
+    void freeHost(long hostAddress);
+
+    /** {@code cuMemHostGetDevicePointer}: the device address of pinned, mapped host memory. */
+    long hostDevicePointer(long hostAddress);
+
+    /**
+     * {@code cuMemcpyHtoD}, {@code cuMemcpyDtoH}, {@code cuMemcpyDtoD} or, for a {@code UNIFIED}
+     * side, {@code cuMemcpy}; the {@code Async} form on {@code stream}, or synchronous if it is null.
+     */
+    void copy(Copy1D copy, Stream stream);
+
+    /** {@code cuMemcpy2DAsync} on {@code stream}, or {@code cuMemcpy2D} if it is null. */
+    void copy(Copy2D copy, Stream stream);
+}

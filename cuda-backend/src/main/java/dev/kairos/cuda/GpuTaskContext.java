@@ -1,0 +1,185 @@
+package dev.kairos.cuda;
+
+import dev.kairos.FieldLayout;
+import dev.kairos.Memory;
+import dev.kairos.RegionInstance;
+import dev.kairos.cuda.CudaDriver.Copy1D;
+import dev.kairos.cuda.CudaDriver.Function;
+import dev.kairos.cuda.CudaDriver.MemoryType;
+import dev.kairos.internal.mem.MemoryImpl;
+import dev.kairos.kernels.Kernels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The {@link CudaTaskContext} of one task body, on its processor's worker thread. */
+final class GpuTaskContext implements CudaTaskContext {
+    /** CUDA's limit on threads per block. */
+    private static final int MAX_BLOCK = 1024;
+
+    private final GpuDevice device;
+    private final CudaDriver driver;
+    private final Memory framebuffer;
+    private final String taskName;
+    private final Set<String> kernels = new LinkedHashSet<>();
+    private final List<DeviceBuffer> buffers = new ArrayList<>();
+
+    GpuTaskContext(GpuDevice device, Memory framebuffer, String taskName) {
+        this.device = device;
+        this.driver = device.driver();
+        this.framebuffer = framebuffer;
+        this.taskName = taskName;
+    }
+
+    @Override
+    public int deviceOrdinal() {
+        return device.info().ordinal();
+    }
+
+    @Override
+    public String deviceName() {
+        return device.info().name();
+    }
+
+    @Override
+    public long stream() {
+        return device.taskStream().handle();
+    }
+
+    @Override
+    public FieldPointer devicePointer(RegionInstance instance, int fieldId) {
+        FieldLayout field = instance.layout().field(fieldId);
+        if (!(instance.memory() instanceof MemoryImpl memory)) {
+            throw new IllegalArgumentException(instance + " is not an instance of a Kairos memory");
+        }
+        switch (memory.kind()) {
+            case GPU_FB -> {
+                if (memory != framebuffer) {
+                    throw new IllegalArgumentException(instance + " lives in " + memory + ", another GPU's framebuffer: a task on "
+                            + device.name() + " reaches " + framebuffer + " and ZERO_COPY memory; copy the instance first");
+                }
+            }
+            case ZERO_COPY -> {
+                // Pinned host memory mapped into every context; its device address serves every GPU.
+            }
+            case SYSTEM -> throw new IllegalArgumentException(instance + " lives in " + memory
+                    + " (SYSTEM), which GPUs cannot access: create it in GPU_FB or ZERO_COPY memory, or copy it there");
+        }
+        long offset = MemoryImpl.offsetOf(instance);
+        if (offset < 0) {
+            throw new IllegalStateException(instance + " holds no bytes in " + memory
+                    + ": it is not ready yet, or its allocation failed (spawn the task after instance.ready())");
+        }
+        return new FieldPointer(memory.storage().deviceAddress() + offset + field.offset(), instance.layout().bounds().lo(),
+                field.stride(), field.size());
+    }
+
+    @Override
+    public void launch(String module, String kernel, int gridX, int blockX, Object... args) {
+        List<String> known = Kernels.functions(module);
+        Function function = device.function(module, kernel);
+        if (function == null) {
+            throw new IllegalArgumentException("no kernel " + kernel + " in module " + module + ": kernels=" + known);
+        }
+        if (gridX < 1 || blockX < 1 || blockX > MAX_BLOCK) {
+            throw new IllegalArgumentException("launch of " + kernel + ": gridX=" + gridX + " blockX=" + blockX
+                    + " (gridX must be >= 1, blockX 1.." + MAX_BLOCK + ")");
+        }
+        Object[] params = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            params[i] = switch (args[i]) {
+                case Long l -> l;
+                case Integer n -> n;
+                case Double d -> d;
+                case Float f -> f;
+                case FieldPointer p -> p.address();
+                case DeviceBuffer b -> b.address();
+                case null -> throw new IllegalArgumentException("launch of " + kernel + ": argument " + i + " is null");
+                default -> throw new IllegalArgumentException("launch of " + kernel + ": argument " + i + " has type "
+                        + args[i].getClass().getName() + "; use Long, Integer, Double, Float, FieldPointer or DeviceBuffer");
+            };
+        }
+        refuseIfFailed();
+        kernels.add(kernel);
+        try {
+            driver.launch(function, gridX, blockX, device.taskStream(), params);
+        } catch (CudaException e) {
+            device.failIfSticky(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public DeviceBuffer allocate(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("scratch buffer bytes=" + bytes + " must be >= 1");
+        }
+        refuseIfFailed();
+        DeviceBuffer buffer = new DeviceBuffer(this, driver.allocate(bytes), bytes);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    /** Frees {@code buffer} once the work on the stream is done. */
+    void free(DeviceBuffer buffer) {
+        buffers.remove(buffer);
+        driver.synchronizeStream(device.taskStream());
+        driver.free(buffer.address());
+    }
+
+    @Override
+    public void write(long address, byte[] bytes) {
+        refuseIfFailed();
+        driver.synchronizeStream(device.taskStream());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
+            driver.copy(new Copy1D(MemoryType.HOST, staging.address(), MemoryType.DEVICE, address, bytes.length), null);
+        }
+    }
+
+    @Override
+    public byte[] read(long address, int length) {
+        refuseIfFailed();
+        driver.synchronizeStream(device.taskStream());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(length);
+            driver.copy(new Copy1D(MemoryType.DEVICE, address, MemoryType.HOST, staging.address(), length), null);
+            return staging.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    private void refuseIfFailed() {
+        GpuFailedException failed = device.failure(this::describe);
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * Frees the scratch buffers the body left open, once the stream's work is done.
+     *
+     * @return what went wrong, or null
+     */
+    RuntimeException end() {
+        RuntimeException error = null;
+        for (DeviceBuffer b : List.copyOf(buffers)) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                if (error == null) {
+                    error = e;
+                }
+            }
+        }
+        return error;
+    }
+
+    /** Names the task's work in a failure: {@code task writer on gpu0 (kernels update_int_float)}. */
+    String describe() {
+        return "task " + taskName + " on " + device.name() + (kernels.isEmpty() ? "" : " (kernels " + String.join(", ", kernels) + ")");
+    }
+}

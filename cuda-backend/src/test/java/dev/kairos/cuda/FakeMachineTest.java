@@ -1,0 +1,68 @@
+package dev.kairos.cuda;
+
+import static dev.kairos.cuda.FakeCudaDriver.device;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
+import dev.kairos.KairosException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Arena setup and teardown, through the test double: what start allocates, close frees. Not a GPU test. */
+@Timeout(30)
+class FakeMachineTest {
+
+    @Test
+    void oneGpuGivesAProcessorAFramebufferArenaAndZeroCopyMemory() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        KairosConfig config = Gpus.smallConfig().build();
+        try (Kairos kairos = Gpus.startFake(config, driver)) {
+            MachineScenario.check(kairos, 1);
+            assertThat(driver.liveResources()).contains("device memory of " + config.gpuFramebufferMemory() + " bytes",
+                    "pinned host memory of " + config.zeroCopyMemory() + " bytes", "primary context of device 0 (references=1)");
+        }
+        assertThat(driver.liveResources()).isEmpty();
+    }
+
+    @Test
+    void twoGpusGetAProcessorAndArenaEachAndPeerCopyPaths() {
+        FakeCudaDriver driver = new FakeCudaDriver(device(0, "Fake A", 9, 0, 1L << 30), device(1, "Fake B", 8, 0, 1L << 30));
+        try (Kairos kairos = Gpus.startFake(Gpus.smallConfig().build(), driver)) {
+            MachineScenario.check(kairos, 2);
+        }
+        assertThat(driver.liveResources()).isEmpty();
+    }
+
+    @Test
+    void aFailedStartFreesWhatItHadAllocatedAndNamesTheCall() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        driver.failNext("cuMemHostAlloc", 2);
+        assertThatThrownBy(() -> Gpus.startFake(Gpus.smallConfig().build(), driver))
+                .isInstanceOf(KairosException.class)
+                .hasMessageContaining("cuda backend failed to start")
+                .hasMessageContaining("cuMemHostAlloc failed: CUDA_ERROR_OUT_OF_MEMORY");
+        assertThat(driver.liveResources()).isEmpty();
+    }
+
+    @Test
+    void aFramebufferThatCannotBeAllocatedFailsStartSayingHowMuch() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        driver.failNext("cuMemAlloc", 2);
+        assertThatThrownBy(() -> Gpus.startFake(Gpus.smallConfig().build(), driver))
+                .hasMessageContaining("cuMemAlloc(bytes=" + (32L << 20) + ") failed: CUDA_ERROR_OUT_OF_MEMORY");
+        assertThat(driver.liveResources()).isEmpty();
+    }
+
+    @Test
+    void emptyMemoriesAllocateNothing() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        try (Kairos kairos = Gpus.startFake(Gpus.smallConfig().gpuFramebufferMemory(0).zeroCopyMemory(0).build(), driver)) {
+            assertThat(kairos.machine().memories().list()).extracting(m -> m.name() + "=" + m.capacity())
+                    .contains("gpu0.fb=0", "zcopy=0");
+            assertThat(driver.liveResources()).noneMatch(r -> r.contains("memory"));
+        }
+        assertThat(driver.liveResources()).isEmpty();
+    }
+}

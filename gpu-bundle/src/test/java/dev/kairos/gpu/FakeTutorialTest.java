@@ -1,0 +1,50 @@
+package dev.kairos.gpu;
+
+import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
+import dev.kairos.MemoryKind;
+import dev.kairos.cpu.CpuBackend;
+import dev.kairos.cuda.FakeCudaDriver;
+import dev.kairos.cuda.Gpus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The tutorial's GPU variants over the CUDA driver's test double, whose kernels are Java emulations
+ * checked against the C signatures: this proves the arguments the variants pass (types, order,
+ * addresses, strides), not anything about a GPU.
+ */
+@Timeout(60)
+class FakeTutorialTest {
+    private static final long SMALL_BATCH = 24 * 1024;
+
+    private static Kairos start() {
+        KairosConfig config = Gpus.smallConfig().build();
+        return Kairos.start(config, List.of(new CpuBackend(), Gpus.fakeBackend(FakeCudaDriver.oneGpu())));
+    }
+
+    @Test
+    void theTutorialRunsOnTheGpuInBothLayouts() {
+        try (Kairos kairos = start()) {
+            var tasks = TutorialScenario.gpuAndCpuTasks(kairos);
+            TutorialScenario.runOnGpu(kairos, tasks, MemoryKind.GPU_FB, 2, SMALL_BATCH, 1);
+            TutorialScenario.runOnGpu(kairos, tasks, MemoryKind.GPU_FB, 40, SMALL_BATCH, 0);
+            TutorialScenario.runOnGpu(kairos, tasks, MemoryKind.ZERO_COPY, 3, SMALL_BATCH, 1);
+        }
+    }
+
+    @Test
+    void theGpuWriterAndTheCpuReaderAgreeOnZeroCopyMemory() {
+        try (Kairos kairos = start()) {
+            TutorialScenario.gpuWritesCpuReads(kairos, 4, SMALL_BATCH);
+        }
+    }
+
+    @Test
+    void aWrongValueIsReportedAsOnTheCpu() {
+        try (Kairos kairos = start()) {
+            TutorialScenario.wrongValueIsReported(kairos, SMALL_BATCH);
+        }
+    }
+}

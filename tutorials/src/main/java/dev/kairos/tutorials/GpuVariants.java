@@ -1,0 +1,121 @@
+package dev.kairos.tutorials;
+
+import static dev.kairos.tutorials.DeferredAllocation.FIELD_INT_FLOAT;
+import static dev.kairos.tutorials.DeferredAllocation.FIELD_LONG_DOUBLE;
+
+import dev.kairos.ProcessorKind;
+import dev.kairos.TaskVariant;
+import dev.kairos.cuda.CudaTaskContext;
+import dev.kairos.cuda.DeviceBuffer;
+import dev.kairos.cuda.FieldPointer;
+import dev.kairos.kernels.Kernels;
+import dev.kairos.tutorials.DeferredAllocation.Batch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The tutorial's writer and reader as GPU tasks: the same values as the CPU bodies
+ * ({@link DeferredAllocation#write}, {@link DeferredAllocation#verify}), written and checked by the
+ * kernels of {@code kairos-kernels} on the instance's device memory (GPU_FB or ZERO_COPY).
+ *
+ * {@snippet :
+ * Tasks tasks = DeferredAllocation.register(kairos,
+ *         List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.write(b)), GpuVariants.writer()),
+ *         List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.verify(b)), GpuVariants.reader()));
+ * }
+ */
+public final class GpuVariants {
+    /** Threads per block. */
+    private static final int BLOCK = 256;
+    /**
+     * The kernels stride over the grid, so any grid is correct; 4 096 blocks of 256 threads cover a
+     * million points per pass (Realm's 1 MiB batch has 43 691) and stay far below the grid's limit.
+     */
+    private static final long MAX_GRID = 4096;
+    /** What {@code first_bad_index} starts at: no mismatch seen. */
+    private static final long NO_MISMATCH = Long.MAX_VALUE;
+
+    private GpuVariants() {}
+
+    /** The writer on a GPU: x = p + 1, y = p + 2 in field 101; x = p + 2, y = p + 3 in field 102. */
+    public static TaskVariant<Batch> writer() {
+        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
+            long count = batch.bounds().volume();
+            if (count == 0) {
+                return;
+            }
+            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+            FieldPointer f1 = cuda.devicePointer(batch.instance(), FIELD_INT_FLOAT);
+            FieldPointer f2 = cuda.devicePointer(batch.instance(), FIELD_LONG_DOUBLE);
+            long lo = batch.bounds().lo();
+            int grid = grid(count);
+            cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, grid, BLOCK, f1.at(lo), lo, count, f1.stride(), 1);
+            cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_LONG_DOUBLE, grid, BLOCK, f2.at(lo), lo, count, f2.stride(), 2L);
+        });
+    }
+
+    /**
+     * The reader on a GPU: both verify kernels count mismatches into a device buffer; the body reads
+     * it back and, at the first wrong point, fetches that element from the device for the message.
+     *
+     * @throws VerificationException (from the body) naming batch, field, point, expected and found, as
+     *     on the CPU; the first wrong point wins, field 101 before 102 at the same point
+     */
+    public static TaskVariant<Batch> reader() {
+        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
+            long count = batch.bounds().volume();
+            if (count == 0) {
+                return;
+            }
+            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+            FieldPointer f1 = cuda.devicePointer(batch.instance(), FIELD_INT_FLOAT);
+            FieldPointer f2 = cuda.devicePointer(batch.instance(), FIELD_LONG_DOUBLE);
+            long lo = batch.bounds().lo();
+            int grid = grid(count);
+            // Per field: mismatches (8 bytes), then first_bad_index (8 bytes).
+            try (DeviceBuffer counters = cuda.allocate(32)) {
+                long c1 = counters.address();
+                long c2 = c1 + 16;
+                cuda.write(c1, littleEndian(0, NO_MISMATCH, 0, NO_MISMATCH));
+                cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_INT_FLOAT, grid, BLOCK, f1.at(lo), lo, count, f1.stride(), 1,
+                        c1, c1 + 8);
+                cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_LONG_DOUBLE, grid, BLOCK, f2.at(lo), lo, count, f2.stride(), 2L,
+                        c2, c2 + 8);
+                ByteBuffer result = ByteBuffer.wrap(cuda.read(c1, 32)).order(ByteOrder.LITTLE_ENDIAN);
+                long bad1 = result.getLong(0) == 0 ? NO_MISMATCH : result.getLong(8);
+                long bad2 = result.getLong(16) == 0 ? NO_MISMATCH : result.getLong(24);
+                if (bad1 == NO_MISMATCH && bad2 == NO_MISMATCH) {
+                    return;
+                }
+                if (bad1 <= bad2) {
+                    long p = lo + bad1;
+                    ByteBuffer e = element(cuda, f1.at(p), 8);
+                    throw new VerificationException(batch.index(), FIELD_INT_FLOAT, p,
+                            "{x=" + (int) (p + 1) + ", y=" + (float) (p + 2) + "}",
+                            "{x=" + e.getInt(0) + ", y=" + e.getFloat(4) + "}");
+                }
+                long p = lo + bad2;
+                ByteBuffer e = element(cuda, f2.at(p), 16);
+                throw new VerificationException(batch.index(), FIELD_LONG_DOUBLE, p,
+                        "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}",
+                        "{x=" + e.getLong(0) + ", y=" + e.getDouble(8) + "}");
+            }
+        });
+    }
+
+    private static int grid(long count) {
+        return (int) Math.min((count + BLOCK - 1) / BLOCK, MAX_GRID);
+    }
+
+    private static byte[] littleEndian(long... words) {
+        ByteBuffer b = ByteBuffer.allocate(8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long w : words) {
+            b.putLong(w);
+        }
+        return b.array();
+    }
+
+    private static ByteBuffer element(CudaTaskContext cuda, long address, int size) {
+        return ByteBuffer.wrap(cuda.read(address, size)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}
