@@ -35,6 +35,15 @@ class FakeTutorialTest {
     }
 
     @Test
+    void theGpuResultsVerifyOnTheCpuOverCopiesInSystemMemory() {
+        try (Kairos kairos = start()) {
+            var tasks = TutorialScenario.gpuAndCpuTasks(kairos);
+            TutorialScenario.runOnGpu(kairos, tasks, MemoryKind.GPU_FB, 5, SMALL_BATCH, 1, true);
+            TutorialScenario.runOnGpu(kairos, tasks, MemoryKind.GPU_FB, 5, SMALL_BATCH, 0, true);
+        }
+    }
+
+    @Test
     void theGpuWriterAndTheCpuReaderAgreeOnZeroCopyMemory() {
         try (Kairos kairos = start()) {
             TutorialScenario.gpuWritesCpuReads(kairos, 4, SMALL_BATCH);

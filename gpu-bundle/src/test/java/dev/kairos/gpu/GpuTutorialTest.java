@@ -36,15 +36,16 @@ class GpuTutorialTest {
         return Kairos.start(config, List.of(new CpuBackend(), new CudaBackend()));
     }
 
-    @ParameterizedTest(name = "{0} batches, block size {1}")
-    @CsvSource({"2, 1", "2, 0", "1000, 1", "1000, 0"})
-    void theTutorialRunsOnGpuFramebufferVerifiedOnTheGpu(long batches, int blockSize) {
+    @ParameterizedTest(name = "{0} batches, block size {1}, verified on the CPU: {2}")
+    @CsvSource({"2, 1, false", "2, 0, false", "1000, 1, false", "1000, 0, false",
+        "2, 1, true", "2, 0, true", "1000, 1, true", "1000, 0, true"})
+    void theTutorialRunsOnGpuFramebufferVerifiedOnTheGpuAndOnTheCpu(long batches, int blockSize, boolean verifyOnCpu) {
         try (Kairos kairos = start()) {
             TutorialRun.Result result = TutorialScenario.runOnGpu(kairos, TutorialScenario.gpuAndCpuTasks(kairos), MemoryKind.GPU_FB, batches,
-                    DeferredAllocation.DEFAULT_BATCH_BYTES, blockSize);
+                    DeferredAllocation.DEFAULT_BATCH_BYTES, blockSize, verifyOnCpu);
             double seconds = result.ran().toNanos() / 1e9;
-            log.info("tutorial on GPU_FB: batches={} blockSize={} ran={} s ({} batches/s)", batches, blockSize,
-                    String.format("%.3f", seconds), String.format("%.0f", batches / seconds));
+            log.info("tutorial on GPU_FB: batches={} blockSize={} verifyOnCpu={} ran={} s ({} batches/s)", batches, blockSize,
+                    verifyOnCpu, String.format("%.3f", seconds), String.format("%.0f", batches / seconds));
             assertThat(result.allVerified()).isTrue();
         }
     }

@@ -25,16 +25,29 @@ final class TutorialScenario {
     private TutorialScenario() {}
 
     static Tasks gpuAndCpuTasks(Kairos kairos) {
-        return DeferredAllocation.register(kairos,
-                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.write(b)), GpuVariants.writer()),
-                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.verify(b)), GpuVariants.reader()));
+        return DeferredAllocation.register(kairos);
     }
 
     /** Every batch written and verified on the GPU, in {@code memory}. */
     static TutorialRun.Result runOnGpu(Kairos kairos, Tasks tasks, MemoryKind memory, long batches, long batchBytes, int blockSize) {
+        return runOnGpu(kairos, tasks, memory, batches, batchBytes, blockSize, false);
+    }
+
+    /**
+     * Every batch written on the GPU in {@code memory}, and verified there or, with
+     * {@code verifyOnCpu}, by the CPU reader on a copy in SYSTEM memory (independent code).
+     */
+    static TutorialRun.Result runOnGpu(Kairos kairos, Tasks tasks, MemoryKind memory, long batches, long batchBytes,
+            int blockSize, boolean verifyOnCpu) {
         Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
         Memory target = kairos.machine().memories().kind(memory).first().orElseThrow();
-        Plan plan = new Plan(gpu, target, batches, batchBytes, blockSize, false);
+        DeferredAllocation.Verification verification = null;
+        if (verifyOnCpu) {
+            Processor cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first().orElseThrow();
+            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
+            verification = new DeferredAllocation.Verification(cpu, sys);
+        }
+        Plan plan = new Plan(gpu, target, batches, batchBytes, blockSize, false, verification);
         TutorialRun.Result result = TutorialRun.run(kairos, tasks, plan, n -> {});
         assertThat(result.firstFailure()).isEmpty();
         assertThat(result.verified()).isEqualTo(batches);
@@ -82,7 +95,7 @@ final class TutorialScenario {
         assertThat(result.failed()).isEqualTo(1);
         Throwable failure = result.firstFailure().orElseThrow();
         assertThat(failure).isInstanceOf(VerificationException.class)
-                .hasMessage("batch 0, field 101, point 0: expected {x=1, y=2.0}, found {x=2, y=3.0}");
+                .hasMessage("batch 1, field 101, point 0: expected {x=1, y=2.0}, found {x=2, y=3.0}");
         return (VerificationException) failure;
     }
 }

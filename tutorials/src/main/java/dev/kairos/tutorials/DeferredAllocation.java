@@ -77,10 +77,11 @@ public final class DeferredAllocation {
     /** The two registered tasks. */
     public record Tasks(TaskId<Batch> writer, TaskId<Batch> reader) {}
 
-    /** Registers the writer and reader with their CPU variants. */
+    /** Registers the writer and reader with their CPU and GPU variants. */
     public static Tasks register(Kairos kairos) {
-        return register(kairos, List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> write(b))),
-                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> verify(b))));
+        return register(kairos,
+                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> write(b)), GpuVariants.writer()),
+                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> verify(b)), GpuVariants.reader()));
     }
 
     /** Registers the writer and reader with the given variants (a backend adds its own). */
@@ -221,8 +222,10 @@ public final class DeferredAllocation {
                         List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
                         List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
                         ProfilingRequestSet.NONE, written);
-                read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
+                // The source goes as soon as it is copied: registered before the reader, so it is freed
+                // before anything the reader's completion lets run can ask for bytes.
                 inst.destroy(freeAfter(copied));
+                read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
                 check.destroy(freeAfter(read));
             }
             readers.add(read);

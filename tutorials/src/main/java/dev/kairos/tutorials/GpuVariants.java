@@ -90,13 +90,13 @@ public final class GpuVariants {
                 if (bad1 <= bad2) {
                     long p = lo + bad1;
                     ByteBuffer e = element(cuda, f1.at(p), 8);
-                    throw new VerificationException(batch.index(), FIELD_INT_FLOAT, p,
+                    throw new VerificationException(batch.number(), FIELD_INT_FLOAT, p,
                             "{x=" + (int) (p + 1) + ", y=" + (float) (p + 2) + "}",
                             "{x=" + e.getInt(0) + ", y=" + e.getFloat(4) + "}");
                 }
                 long p = lo + bad2;
                 ByteBuffer e = element(cuda, f2.at(p), 16);
-                throw new VerificationException(batch.index(), FIELD_LONG_DOUBLE, p,
+                throw new VerificationException(batch.number(), FIELD_LONG_DOUBLE, p,
                         "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}",
                         "{x=" + e.getLong(0) + ", y=" + e.getDouble(8) + "}");
             }
