@@ -3,10 +3,10 @@ package dev.kairos.cuda;
 import dev.kairos.FieldLayout;
 import dev.kairos.Memory;
 import dev.kairos.RegionInstance;
+import dev.kairos.spi.InstanceStorage;
 import dev.kairos.cuda.CudaDriver.Copy1D;
 import dev.kairos.cuda.CudaDriver.Function;
 import dev.kairos.cuda.CudaDriver.MemoryType;
-import dev.kairos.internal.mem.MemoryImpl;
 import dev.kairos.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,9 +53,7 @@ final class GpuTaskContext implements CudaTaskContext {
     @Override
     public FieldPointer devicePointer(RegionInstance instance, int fieldId) {
         FieldLayout field = instance.layout().field(fieldId);
-        if (!(instance.memory() instanceof MemoryImpl memory)) {
-            throw new IllegalArgumentException(instance + " is not an instance of a Kairos memory");
-        }
+        Memory memory = instance.memory();
         switch (memory.kind()) {
             case GPU_FB -> {
                 if (memory != framebuffer) {
@@ -69,13 +67,9 @@ final class GpuTaskContext implements CudaTaskContext {
             case SYSTEM -> throw new IllegalArgumentException(instance + " lives in " + memory
                     + " (SYSTEM), which GPUs cannot access: create it in GPU_FB or ZERO_COPY memory, or copy it there");
         }
-        long offset = MemoryImpl.offsetOf(instance);
-        if (offset < 0) {
-            throw new IllegalStateException(instance + " holds no bytes in " + memory
-                    + ": it is not ready yet, or its allocation failed (spawn the task after instance.ready())");
-        }
-        return new FieldPointer(memory.storage().deviceAddress() + offset + field.offset(), instance.layout().bounds().lo(),
-                field.stride(), field.size());
+        InstanceStorage bytes = InstanceStorage.of(instance);
+        return new FieldPointer(bytes.storage().deviceAddress() + bytes.offset() + field.offset(),
+                instance.layout().bounds().lo(), field.stride(), field.size());
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.mem.MemoryImpl;
 import dev.kairos.internal.prof.OperationProfile;
 import dev.kairos.spi.CopyEngine;
+import dev.kairos.spi.InstanceStorage;
 import dev.kairos.spi.CopyEngine.FieldCopy;
 import dev.kairos.spi.CopyEngine.FieldFill;
 import java.util.ArrayList;
@@ -111,24 +112,22 @@ public final class Copies {
             CopyEngine engine) {
 
         FieldCopy toCopy(Rect rect) {
-            return new FieldCopy(storage(source), start(source, sourceField, rect), sourceField.stride(),
-                    storage(destination), start(destination, destinationField, rect), destinationField.stride(),
+            InstanceStorage src = InstanceStorage.of(source.instance());
+            InstanceStorage dst = InstanceStorage.of(destination.instance());
+            return new FieldCopy(src.storage(), start(src, source, sourceField, rect), sourceField.stride(),
+                    dst.storage(), start(dst, destination, destinationField, rect), destinationField.stride(),
                     sourceField.size(), rect.volume());
         }
 
         FieldFill toFill(Rect rect, byte[] value) {
-            return new FieldFill(storage(destination), start(destination, destinationField, rect),
+            InstanceStorage dst = InstanceStorage.of(destination.instance());
+            return new FieldFill(dst.storage(), start(dst, destination, destinationField, rect),
                     destinationField.stride(), rect.volume(), value);
         }
 
-        private static dev.kairos.spi.MemoryStorage storage(CopyField f) {
-            return ((MemoryImpl) f.instance().memory()).storage();
-        }
-
         /** Byte offset in the memory of the field's first point of {@code rect}. */
-        private static long start(CopyField f, FieldLayout field, Rect rect) {
-            long base = MemoryImpl.offsetOf(f.instance());
-            return base + field.offset() + (rect.lo() - f.instance().layout().bounds().lo()) * field.stride();
+        private static long start(InstanceStorage bytes, CopyField f, FieldLayout field, Rect rect) {
+            return bytes.offset() + field.offset() + (rect.lo() - f.instance().layout().bounds().lo()) * field.stride();
         }
     }
 

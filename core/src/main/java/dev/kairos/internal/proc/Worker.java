@@ -31,7 +31,14 @@ final class Worker extends KairosThread {
 
     @Override
     public void run() {
-        processor.driver().onWorkerStart(processor);
+        try {
+            processor.driver().onWorkerStart(processor);
+        } catch (Throwable t) {
+            // Keep serving the queue: tasks then fail through their driver with the real reason
+            // instead of waiting forever on a worker that is gone.
+            log.error("Kairos worker {} of {} could not start its backend context; its tasks will likely fail", getName(),
+                    processor, t);
+        }
         try {
             while (processor.awaitBaton(this)) {
                 processor.runLoop(this);
