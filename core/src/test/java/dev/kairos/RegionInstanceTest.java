@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kairos.testing.InProcessTestBackend;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,56 @@ class RegionInstanceTest {
         second.ready().await();
         assertThat(sys.peakUsed()).as("the second instance reuses the first one's bytes").isEqualTo(3200);
         second.destroy().await();
+    }
+
+    @Test
+    void profilingReportsTheAllocationResultFirstThenTimelineUsageAndStatus() throws Exception {
+        var responses = new java.util.concurrent.LinkedBlockingQueue<ProfilingResponse>();
+        ProfilingRequestSet prs = ProfilingRequestSet.builder()
+                .measure(InstanceAllocResult.class, InstanceTimeline.class, InstanceMemoryUsage.class, InstanceStatus.class)
+                .onResponse(responses::add)
+                .build();
+        UserEvent start = kairos.createUserEvent();
+        RegionInstance inst = RegionInstance.create(sys, Rect.of(0, 99), FIELDS, 1, prs, start);
+        start.trigger();
+        ProfilingResponse first = responses.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        assertThat(first.subject()).isSameAs(inst);
+        assertThat(first.get(InstanceAllocResult.class)).contains(new InstanceAllocResult(true));
+        assertThat(first.has(InstanceTimeline.class)).as("the timeline comes when the instance's life ends").isFalse();
+        inst.destroy().await();
+        ProfilingResponse last = responses.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(last).isNotNull();
+        InstanceTimeline t = last.get(InstanceTimeline.class).orElseThrow();
+        assertThat(t.created()).isPositive();
+        assertThat(t.ready()).isGreaterThanOrEqualTo(t.created());
+        assertThat(t.deleted()).isGreaterThanOrEqualTo(t.ready());
+        assertThat(last.get(InstanceMemoryUsage.class)).contains(new InstanceMemoryUsage(sys, 3200));
+        assertThat(last.get(InstanceStatus.class).orElseThrow().result()).isEqualTo(InstanceStatus.Result.DESTROYED_SUCCESSFULLY);
+    }
+
+    @Test
+    void profilingReportsAFailedAllocationWithItsMessage() throws Exception {
+        var responses = new java.util.concurrent.LinkedBlockingQueue<ProfilingResponse>();
+        ProfilingRequestSet prs = ProfilingRequestSet.builder()
+                .measure(InstanceAllocResult.class, InstanceStatus.class)
+                .onResponse(responses::add)
+                .build();
+        RegionInstance filler = RegionInstance.create(sys, Rect.of(0, (1 << 20) / 32 - 1), FIELDS, 1, Event.NO_EVENT);
+        RegionInstance refused = RegionInstance.create(sys, Rect.of(0, 9), FIELDS, 1, prs, Event.NO_EVENT);
+        assertThat(refused.ready().isPoisoned()).isTrue();
+        List<ProfilingResponse> got = new java.util.ArrayList<>();
+        while (got.size() < 2) {
+            ProfilingResponse r = responses.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r).isNotNull();
+            got.add(r);
+        }
+        assertThat(got).anySatisfy(r -> assertThat(r.get(InstanceAllocResult.class)).contains(new InstanceAllocResult(false)));
+        assertThat(got).anySatisfy(r -> assertThat(r.get(InstanceStatus.class)).hasValueSatisfying(st -> {
+            assertThat(st.result()).isEqualTo(InstanceStatus.Result.FAILED_ALLOCATION);
+            assertThat(st.message()).contains("mem:sys", "bytes=320", "capacity=1048576");
+        }));
+        filler.destroy().await();
     }
 
     @Test
