@@ -8,7 +8,7 @@ import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.spi.Backend;
-import dev.kairos.spi.CopyEngine;
+import dev.kairos.spi.HostCopyEngine;
 import dev.kairos.spi.MachineBuilder;
 import dev.kairos.spi.MemoryStorage;
 import dev.kairos.spi.ProcessorDriver;
@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * A test double of a backend, so that core's own tests run a real runtime without depending on a
  * backend module: CPU processors with the default driver and a SYSTEM memory of the configured size
- * over an {@link Arena}. Host copies go element by element. Not a CPU backend; the real one is
+ * over an {@link Arena}, with core's host copy engine. Not a CPU backend; the real one is
  * kairos-cpu.
  */
 public final class InProcessTestBackend implements Backend {
@@ -52,7 +52,7 @@ public final class InProcessTestBackend implements Backend {
         MemorySegment bytes = arena.allocate(Math.max(1, config.systemMemory()), 64);
         Memory sys = machine.addMemory(MemoryKind.SYSTEM, "sys", new MemoryStorage(config.systemMemory(), 64, bytes, 0));
         Affinity affinity = new Affinity(1000, 100);
-        machine.addCopyPath(sys, sys, affinity, new ElementCopies());
+        machine.addCopyPath(sys, sys, affinity, new HostCopyEngine());
         for (int i = 0; i < config.cpuProcessors(); i++) {
             Processor p = machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {});
             machine.addAffinity(p, sys, affinity);
@@ -62,29 +62,5 @@ public final class InProcessTestBackend implements Backend {
     @Override
     public void close() {
         arena.close();
-    }
-
-    private static final class ElementCopies implements CopyEngine {
-        @Override
-        public void copy(List<FieldCopy> copies, Completion done) {
-            for (FieldCopy c : copies) {
-                for (long i = 0; i < c.count(); i++) {
-                    MemorySegment.copy(c.source().hostSegment(), c.sourceOffset() + i * c.sourceStride(),
-                            c.destination().hostSegment(), c.destinationOffset() + i * c.destinationStride(), c.elementSize());
-                }
-            }
-            done.complete();
-        }
-
-        @Override
-        public void fill(List<FieldFill> fills, Completion done) {
-            for (FieldFill f : fills) {
-                for (long i = 0; i < f.count(); i++) {
-                    MemorySegment.copy(MemorySegment.ofArray(f.value()), 0, f.destination().hostSegment(),
-                            f.offset() + i * f.stride(), f.value().length);
-                }
-            }
-            done.complete();
-        }
     }
 }

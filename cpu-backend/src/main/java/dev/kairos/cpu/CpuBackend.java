@@ -7,6 +7,7 @@ import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.spi.Backend;
+import dev.kairos.spi.HostCopyEngine;
 import dev.kairos.spi.MachineBuilder;
 import dev.kairos.spi.MemoryStorage;
 import dev.kairos.spi.ProcessorDriver;

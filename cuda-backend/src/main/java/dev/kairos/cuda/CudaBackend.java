@@ -10,6 +10,7 @@ import dev.kairos.ProcessorKind;
 import dev.kairos.cuda.CudaDriver.DeviceInfo;
 import dev.kairos.spi.Backend;
 import dev.kairos.spi.CopyEngine;
+import dev.kairos.spi.HostCopyEngine;
 import dev.kairos.spi.MachineBuilder;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.MemorySegment;

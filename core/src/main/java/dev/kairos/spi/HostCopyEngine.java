@@ -1,13 +1,13 @@
-package dev.kairos.cpu;
+package dev.kairos.spi;
 
-import dev.kairos.spi.CopyEngine;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
- * Copies and fills between host-accessible memories, on the calling (utility) thread. Contiguous
- * fields move as one bulk copy; strided ones element by element. A contiguous fill writes the value
- * once and then doubles the filled prefix with bulk copies.
+ * Copies and fills between host-accessible memories (SYSTEM, ZERO_COPY), on the calling (utility)
+ * thread, for any backend whose memories have a host segment. Contiguous fields move as one bulk
+ * copy; strided ones element by element. A contiguous fill writes the value once and then doubles
+ * the filled prefix with bulk copies.
  */
 public final class HostCopyEngine implements CopyEngine {
 
