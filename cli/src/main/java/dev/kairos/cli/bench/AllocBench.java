@@ -38,7 +38,7 @@ final class AllocBench extends BenchmarkCommand {
     private static final Map<Integer, Long> FIELD = Map.of(1, 8L);
 
     @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
-    int ops = 200_000;
+    int ops = 1_000_000;
 
     @Option(names = "--live", paramLabel = "N[,N...]", split = ",",
             description = "Live instance counts of the fragmented cases. Default: 1000,10000,100000.")

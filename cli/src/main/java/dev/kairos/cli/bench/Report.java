@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -89,8 +90,8 @@ final class Report {
 
     void printHeader(PrintWriter out, String title) {
         out.println("kairos bench " + benchmark + ": " + title);
-        out.printf("  machine     %s, %d cores; %s; %s; %s%n", environment.cpu(), environment.cores(), environment.jdk(),
-                environment.os(), environment.date());
+        out.printf(Locale.ROOT, "  machine     %s, %d cores; %s; %s; %s; load average %.2f at start%n", environment.cpu(),
+                environment.cores(), environment.jdk(), environment.os(), environment.date(), environment.loadAverage());
         StringBuilder p = new StringBuilder();
         parameters.forEach((k, v) -> p.append(p.isEmpty() ? "" : ", ").append(k).append('=').append(v));
         out.println("  parameters  " + p);
@@ -116,7 +117,7 @@ final class Report {
                 unit.label(),
                 realm == null ? "-" : unit.format(realm.median())
                         + (Double.isNaN(realm.min()) ? "" : " (" + unit.format(realm.min()) + " - " + unit.format(realm.max()) + ")"),
-                realm == null ? "-" : String.format(java.util.Locale.ROOT, "%.2fx", row.vsRealm()),
+                realm == null ? "-" : String.format(Locale.ROOT, "%.2fx", row.vsRealm()),
                 target == null ? "-" : target.describe(unit) + (met ? " met" : " NOT met")
             });
         }
@@ -163,6 +164,7 @@ final class Report {
         env.put("jdk", environment.jdk());
         env.put("os", environment.os());
         env.put("date", environment.date().toString());
+        env.put("loadAverage", environment.loadAverage());
         root.put("environment", env);
         root.put("parameters", parameters);
         root.put("warmup", warmup);
