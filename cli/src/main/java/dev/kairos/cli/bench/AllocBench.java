@@ -3,10 +3,12 @@ package dev.kairos.cli.bench;
 import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.cli.Sizes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,7 @@ final class AllocBench extends BenchmarkCommand {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("ops", ops);
-        p.put("live", java.util.Arrays.toString(live));
+        p.put("live", Arrays.toString(live));
         p.put("minBytes", minBytes);
         p.put("maxBytes", maxBytes);
         p.put("seed", seed);
@@ -93,7 +95,7 @@ final class AllocBench extends BenchmarkCommand {
     void measure(Report report) throws Exception {
         Unit pairs = Unit.rate("pairs");
         try (Kairos kairos = startRuntime()) {
-            Memory sys = kairos.machine().memories().kind(dev.kairos.MemoryKind.SYSTEM).first()
+            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first()
                     .orElseThrow(() -> new IllegalStateException("the machine has no SYSTEM memory"));
             Steps steps = new Steps(ops, live, minBytes, maxBytes, seed);
             run(report, "empty", List.of(Metric.of("create+destroy", pairs).target(new Metric.Target(5e6))),

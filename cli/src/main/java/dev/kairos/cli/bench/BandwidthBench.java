@@ -13,6 +13,7 @@ import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class BandwidthBench extends BenchmarkCommand {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("batchBytes", batchBytes);
-        p.put("layouts", java.util.Arrays.toString(layouts));
+        p.put("layouts", Arrays.toString(layouts));
         p.put("processor", placement.processor);
         p.put("memory", placement.memory);
         return p;

@@ -5,6 +5,7 @@ import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,7 +97,7 @@ abstract class BenchmarkCommand implements Callable<Integer> {
 
     /** Values {@code from} (inclusive) to {@code to} (exclusive) of every run. */
     static List<double[]> columns(List<double[]> runs, int from, int to) {
-        return runs.stream().map(r -> java.util.Arrays.copyOfRange(r, from, to)).toList();
+        return runs.stream().map(r -> Arrays.copyOfRange(r, from, to)).toList();
     }
 
     final ParameterException bad(String message) {

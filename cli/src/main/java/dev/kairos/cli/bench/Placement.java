@@ -65,9 +65,4 @@ final class Placement {
                 .map(b -> b.available() ? "CUDA: " + b.detail() : "CUDA unavailable: " + b.detail())
                 .orElse("CUDA: no backend status");
     }
-
-    @Override
-    public String toString() {
-        return "processor=" + processor + ", memory=" + memory;
-    }
 }

@@ -84,10 +84,6 @@ final class Report {
         notes.add(line);
     }
 
-    List<Row> rows() {
-        return List.copyOf(rows);
-    }
-
     void printHeader(PrintWriter out, String title) {
         out.println("kairos bench " + benchmark + ": " + title);
         out.printf(Locale.ROOT, "  machine     %s, %d cores; %s; %s; %s; load average %.2f at start%n", environment.cpu(),

@@ -90,7 +90,6 @@ final class TasksBench extends BenchmarkCommand {
                     () -> gated(kairos, cpu, launcher, empty, true, events));
             run(report, "ungated", List.of(Metric.of("spawn", rate), Metric.of("completion", rate)),
                     () -> ungated(cpu, empty, events));
-            Arrays.fill(events, null);
         }
         report.note("gated and chained follow task_ubench: spawn = tasks / launcher run; completion = tasks / (gate trigger -> all done).");
         report.note("ungated: completion = tasks / (first spawn -> last task done), so it cannot exceed the spawn rate.");
