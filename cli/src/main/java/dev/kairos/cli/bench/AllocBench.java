@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * {@code destroy} with no preconditions, so each call decides and frees at once on the calling
  * thread, and what is timed is the memory's bookkeeping (layout, planner, range allocator, events).
  */
-@Command(name = "alloc", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "alloc",
+        header = "Instance create + destroy pairs per second, on an empty memory and with many live instances.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Create + destroy of small instances in SYSTEM memory through the public API (no preconditions, so both take "
                     + "effect at once on the calling thread). Sizes are random between --min-bytes and --max-bytes (one 8-byte "

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * <p>The kernels of a processor kind are a {@link Kernels}: the CPU ones are here; a GPU path plugs
  * in as another implementation, chosen in {@link Kernels#of}.
  */
-@Command(name = "bandwidth", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bandwidth",
+        header = "The tutorial's writer + reader over a large instance against a plain copy: GB/s and %% of the copy.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "The deferred-allocation tutorial's writer and reader tasks over one large instance (BATCH-BYTES of field data: "
                     + "SIZE / 24 + 1 points, fields of 8 and 16 bytes), each as one task on the chosen processor, against a "
@@ -40,9 +41,9 @@ import picocli.CommandLine.Option;
                     + "as a percentage of copy. AoS touches 32 bytes per 24-byte point (stride padding); SoA touches only the "
                     + "payload.",
             "",
-            "Target (CPU): writer+reader at least 80 % of the copy. Host memory on the project's machines, measured outside "
+            "Target (CPU): writer+reader at least 80 %% of the copy. Host memory on the project's machines, measured outside "
                     + "Kairos: about 30 GB/s read+write with 2 threads, 21 GB/s write-only. --processor gpu: the GPU path "
-                    + "(device kernels, CUDA events, >= 85 % of the device's copy) plugs in here once the CUDA backend has one.",
+                    + "(device kernels, CUDA events, >= 85 %% of the device's copy) plugs in here once the CUDA backend has one.",
             ""
         })
 final class BandwidthBench extends BenchmarkCommand {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * Event-graph throughput: a DAG of user and merge events is built, its root triggered and its end
  * awaited; only trigger-to-end is timed.
  */
-@Command(name = "events-fan", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "events-fan",
+        header = "Event-graph throughput in events triggered per second (Realm's event_ubench FAN, and a merge DAG).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Event-graph throughput: build a DAG of events, trigger its root, wait for its end; only trigger -> end is timed. "
                     + "Two cases:",

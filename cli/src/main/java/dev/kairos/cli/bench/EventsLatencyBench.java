@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * Realm's event_latency: a chain of user events, each triggered by a waiter on the next one built
  * ({@code next.trigger(mine)}), so triggering the last one built runs the whole chain.
  */
-@Command(name = "events-latency", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "events-latency",
+        header = "A chain of user events: construction and trigger time per event (Realm's event_latency).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Realm's event_latency: a chain of DEPTH user events, each triggered by a waiter on the one built after it "
                     + "(UserEvent.trigger(waitOn)); triggering the last one built runs the whole chain. Both figures are per "

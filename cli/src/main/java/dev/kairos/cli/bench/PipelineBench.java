@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * memory's peak is the peak of its own loop. The two loops alternate run by run, so drift of the
  * machine hits both alike.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pipeline",
+        header = "The deferred-allocation tutorial, deferred vs eager: batches/s, GB/s and peak memory use.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Realm's deferred-allocation tutorial with BATCHES batches of BATCH-BYTES field bytes (instance, writer task, "
                     + "reader task that verifies every value, destroy), all scheduled before anything runs:",
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
                     + "read (2 x 24 bytes per point, from the trigger of the loop to its last reader; scheduling is not timed), "
                     + "the memory's peak use (bytes and in instances), and deferred / eager batches/s.",
             "",
-            "Targets: deferred within 10 % of eager (ratio >= 90 %); deferred peak exactly one instance, for any batch count. "
+            "Targets: deferred within 10 %% of eager (ratio >= 90 %%); deferred peak exactly one instance, for any batch count. "
                     + "Realm: the tutorial with 2 batches takes 0.20-0.27 s as a whole process (no per-batch figure).",
             ""
         })

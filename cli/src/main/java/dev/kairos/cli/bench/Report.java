@@ -135,7 +135,9 @@ final class Report {
         Set<String> shapes = new LinkedHashSet<>();
         rows.stream().map(r -> r.metric().realm()).filter(r -> r != null).forEach(r -> shapes.add(r.shape()));
         out.println();
-        out.println("  vs Realm: Kairos / Realm for rates, Realm / Kairos for times and sizes: above 1.00x Kairos is ahead.");
+        if (!shapes.isEmpty()) {
+            out.println("  vs Realm: Kairos / Realm for rates, Realm / Kairos for times and sizes: above 1.00x Kairos is ahead.");
+        }
         for (String shape : shapes) {
             out.println("  Realm: " + shape);
         }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * plain loop of a program: spawns with no precondition from the main thread, completion from the
  * first spawn to the last task's end, which can never beat the spawn rate.
  */
-@Command(name = "tasks", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "tasks",
+        header = "Empty tasks on one CPU processor: spawn and completion rates (Realm's task_ubench).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Empty tasks on one CPU processor (Realm's task_ubench), three cases:",
             "  gated    Realm's shape: a launcher task on the processor spawns N tasks that all wait on one pending event, "
