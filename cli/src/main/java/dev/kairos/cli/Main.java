@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
             ""
         },
-        subcommands = {RunCommand.class, MachineCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, MachineCommand.class, dev.kairos.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -11,7 +11,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * A progress bar on standard error for runs that take more than a moment: it appears only once the
  * work has gone on for {@link #DELAY_NANOS}, so short runs print nothing extra.
  */
-final class Progress implements LongConsumer, AutoCloseable {
+public final class Progress implements LongConsumer, AutoCloseable {
     private static final long DELAY_NANOS = 500_000_000L;
 
     private final String task;
@@ -21,7 +21,7 @@ final class Progress implements LongConsumer, AutoCloseable {
     private final long startedAt = System.nanoTime();
     private ProgressBar bar;
 
-    Progress(String task, long total, String unit, PrintStream err) {
+    public Progress(String task, long total, String unit, PrintStream err) {
         this.task = task;
         this.total = total;
         this.unit = unit;

@@ -5,7 +5,7 @@ import dev.kairos.KairosConfig;
 import picocli.CommandLine.Option;
 
 /** The options that configure the runtime, shared by every command that starts one. */
-final class RuntimeOptions {
+public final class RuntimeOptions {
     @Option(names = "--cpus", paramLabel = "N", description = "CPU processors (worker threads). Default: cores - 1, at least 1 (here: ${DEFAULT-VALUE}).")
     int cpus = KairosConfig.defaultCpuProcessors();
 
@@ -29,7 +29,7 @@ final class RuntimeOptions {
             description = "A request that does not fit now fails at once instead of waiting for pending releases (Realm's -ll:defalloc 0).")
     boolean noPressureDeferral;
 
-    KairosConfig config() {
+    public KairosConfig config() {
         return KairosConfig.builder()
                 .cpuProcessors(cpus)
                 .systemMemory(sysmem)

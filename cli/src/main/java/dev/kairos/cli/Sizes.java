@@ -7,7 +7,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Byte sizes on the command line: plain bytes, or a number with K, M, G or T (powers of 1024), e.g. 512M, 1G. */
-final class Sizes implements ITypeConverter<Long> {
+public final class Sizes implements ITypeConverter<Long> {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
 
     @Override
@@ -39,12 +39,12 @@ final class Sizes implements ITypeConverter<Long> {
     }
 
     /** {@code 1 398 112 bytes (1.3 MiB)}. */
-    static String describe(long bytes) {
+    public static String describe(long bytes) {
         return group(bytes) + " bytes" + (bytes >= 1024 ? " (" + human(bytes) + ")" : "");
     }
 
     /** {@code 1.3 MiB}. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
         int u = 0;
@@ -56,7 +56,7 @@ final class Sizes implements ITypeConverter<Long> {
     }
 
     /** Digits grouped by thousands with thin spaces: {@code 1 398 112}. */
-    static String group(long value) {
+    public static String group(long value) {
         return String.format(Locale.ROOT, "%,d", value).replace(',', ' ');
     }
 }

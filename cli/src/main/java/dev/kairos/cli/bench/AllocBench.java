@@ -1,0 +1,190 @@
+package dev.kairos.cli.bench;
+
+import dev.kairos.Event;
+import dev.kairos.Kairos;
+import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
+import dev.kairos.Rect;
+import dev.kairos.RegionInstance;
+import dev.kairos.cli.Sizes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The instance allocator through the public API: {@code RegionInstance.create} and
+ * {@code destroy} with no preconditions, so each call decides and frees at once on the calling
+ * thread, and what is timed is the memory's bookkeeping (layout, planner, range allocator, events).
+ */
+@Command(name = "alloc",
+        header = "Instance create + destroy pairs per second, on an empty memory and with many live instances.", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Create + destroy of small instances in SYSTEM memory through the public API (no preconditions, so both take "
+                    + "effect at once on the calling thread). Sizes are random between --min-bytes and --max-bytes (one 8-byte "
+                    + "field; multiples of 8). Cases:",
+            "  empty      no pending releases: create an instance, destroy it, on an otherwise empty memory.",
+            "  live=N     under fragmentation: N instances of random sizes stay live; each step destroys a random one (random "
+                    + "free order) and creates one of a new random size. One row per N of --live: if the cost does not grow "
+                    + "linearly with N, the rows stay close.",
+            "The figure is create + destroy pairs per second (one pair = two operations).",
+            "",
+            "Realm has no figure for this shape. Target: at least 5 M pairs/s with no pending releases, and no linear growth "
+                    + "with the number of live instances.",
+            ""
+        })
+final class AllocBench extends BenchmarkCommand {
+    private static final Map<Integer, Long> FIELD = Map.of(1, 8L);
+
+    @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
+    int ops = 1_000_000;
+
+    @Option(names = "--live", paramLabel = "N[,N...]", split = ",",
+            description = "Live instance counts of the fragmented cases. Default: 1000,10000,100000.")
+    int[] live = {1_000, 10_000, 100_000};
+
+    @Option(names = "--min-bytes", paramLabel = "SIZE", converter = Sizes.class, description = "Smallest instance. Default: 16.")
+    long minBytes = 16;
+
+    @Option(names = "--max-bytes", paramLabel = "SIZE", converter = Sizes.class, description = "Largest instance. Default: 4K.")
+    long maxBytes = 4096;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the random sizes and free order. Default: ${DEFAULT-VALUE}.")
+    long seed = 42;
+
+    @Override
+    String title() {
+        return "create + destroy of instances of " + minBytes + "-" + maxBytes + " bytes, empty and with many live";
+    }
+
+    @Override
+    Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("ops", ops);
+        p.put("live", Arrays.toString(live));
+        p.put("minBytes", minBytes);
+        p.put("maxBytes", maxBytes);
+        p.put("seed", seed);
+        p.put("sysmem", runtime.config().systemMemory());
+        return p;
+    }
+
+    @Override
+    void checkParameters() {
+        if (ops < 1) {
+            throw bad("--ops=" + ops + " must be >= 1");
+        }
+        if (minBytes < 8 || maxBytes < minBytes) {
+            throw bad("--min-bytes=" + minBytes + " --max-bytes=" + maxBytes + ": need 8 <= min <= max");
+        }
+        long capacity = runtime.config().systemMemory();
+        for (int n : live) {
+            // Each instance is placed on a cache line (64 bytes), so it may take up to 63 bytes more.
+            long worst = (n + 1L) * (maxBytes + 63);
+            if (n < 1 || worst > capacity) {
+                throw bad("--live=" + n + " must be >= 1 and fit: " + n + " x " + maxBytes + " bytes (+ alignment) = " + worst
+                        + " bytes > --sysmem=" + capacity + "; raise --sysmem or lower --max-bytes");
+            }
+        }
+    }
+
+    @Override
+    void measure(Report report) throws Exception {
+        Unit pairs = Unit.rate("pairs");
+        try (Kairos kairos = startRuntime()) {
+            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first()
+                    .orElseThrow(() -> new IllegalStateException("the machine has no SYSTEM memory"));
+            Steps steps = new Steps(ops, live, minBytes, maxBytes, seed);
+            run(report, "empty", List.of(Metric.of("create+destroy", pairs).target(new Metric.Target(5e6))),
+                    () -> new double[] {empty(sys, steps)});
+            for (int n : live) {
+                List<RegionInstance> instances = fill(sys, n, steps);
+                run(report, "live=" + Sizes.group(n), List.of(Metric.of("create+destroy", pairs)),
+                        () -> new double[] {churn(sys, instances, steps)});
+                for (RegionInstance i : instances) {
+                    i.destroy();
+                }
+            }
+        }
+        report.note("pairs/s: one pair is one create and one destroy; every instance is ready (and freed) before the call returns.");
+    }
+
+    /** The random choices of one run, drawn before timing so the generator is not measured. */
+    private static final class Steps {
+        final Rect[] rects;
+        final int[][] victims;
+
+        Steps(int ops, int[] live, long minBytes, long maxBytes, long seed) {
+            SplittableRandom random = new SplittableRandom(seed);
+            long minPoints = minBytes / 8;
+            long maxPoints = maxBytes / 8;
+            rects = new Rect[ops];
+            for (int i = 0; i < ops; i++) {
+                rects[i] = Rect.of(0, random.nextLong(minPoints, maxPoints + 1) - 1);
+            }
+            victims = new int[live.length][ops];
+            for (int l = 0; l < live.length; l++) {
+                for (int i = 0; i < ops; i++) {
+                    victims[l][i] = random.nextInt(live[l]);
+                }
+            }
+        }
+
+        int[] victims(int liveCount, int[] live) {
+            for (int l = 0; l < live.length; l++) {
+                if (live[l] == liveCount) {
+                    return victims[l];
+                }
+            }
+            throw new IllegalArgumentException("no victims drawn for live=" + liveCount);
+        }
+    }
+
+    private double empty(Memory sys, Steps steps) {
+        Rect[] rects = steps.rects;
+        long t0 = System.nanoTime();
+        for (Rect r : rects) {
+            RegionInstance.create(sys, r, FIELD, 1, Event.NO_EVENT).destroy();
+        }
+        long nanos = System.nanoTime() - t0;
+        checkNoFailures(sys);
+        return perSecond(rects.length, nanos);
+    }
+
+    /** {@code n} live instances of random sizes, then a churn of as many replacements, so free space is fragmented. */
+    private List<RegionInstance> fill(Memory sys, int n, Steps steps) {
+        List<RegionInstance> instances = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            instances.add(RegionInstance.create(sys, steps.rects[i % steps.rects.length], FIELD, 1, Event.NO_EVENT));
+        }
+        churn(sys, instances, steps);
+        return instances;
+    }
+
+    private double churn(Memory sys, List<RegionInstance> instances, Steps steps) {
+        Rect[] rects = steps.rects;
+        int[] victims = steps.victims(instances.size(), live);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rects.length; i++) {
+            int v = victims[i];
+            instances.get(v).destroy();
+            instances.set(v, RegionInstance.create(sys, rects[i], FIELD, 1, Event.NO_EVENT));
+        }
+        long nanos = System.nanoTime() - t0;
+        checkNoFailures(sys);
+        return perSecond(rects.length, nanos);
+    }
+
+    /** A refused allocation would be timed as a cheap one: such a run is not a measurement. */
+    private static void checkNoFailures(Memory sys) {
+        long failed = sys.stats().failedAllocations();
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " allocation(s) in " + sys + " failed (fragmentation left no hole large "
+                    + "enough): raise --sysmem or lower --max-bytes or --live");
+        }
+    }
+}

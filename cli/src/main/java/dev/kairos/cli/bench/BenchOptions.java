@@ -1,0 +1,18 @@
+package dev.kairos.cli.bench;
+
+import picocli.CommandLine.Option;
+
+/** How often each benchmark case runs, and whether to print the JSON line. */
+final class BenchOptions {
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
+    int warmup = 3;
+
+    @Option(names = "--repeats", paramLabel = "N",
+            description = "Measured runs of each case; the table shows their median and min-max. Default: ${DEFAULT-VALUE}.")
+    int repeats = 5;
+
+    @Option(names = "--json",
+            description = "After the table, print one line of JSON with the same figures, every sample, the parameters and the machine.")
+    boolean json;
+}

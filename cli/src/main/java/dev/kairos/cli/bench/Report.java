@@ -1,0 +1,203 @@
+package dev.kairos.cli.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The figures of one benchmark run: one row per case and metric with the median and the range of
+ * the measured runs, Realm's figure beside it and the target. Printed as a table for people and as
+ * one JSON line for machines; both carry the same numbers.
+ */
+final class Report {
+    private final String benchmark;
+    private final Map<String, Object> parameters;
+    private final int warmup;
+    private final int repeats;
+    private final Environment environment;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    Report(String benchmark, Map<String, Object> parameters, int warmup, int repeats, Environment environment) {
+        this.benchmark = benchmark;
+        this.parameters = parameters;
+        this.warmup = warmup;
+        this.repeats = repeats;
+        this.environment = environment;
+    }
+
+    /** One metric of one case: every measured sample, in run order. */
+    record Row(String caseName, Metric metric, double[] samples) {
+        double median() {
+            double[] sorted = samples.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            if (n == 0) {
+                return Double.NaN;
+            }
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        double min() {
+            return Arrays.stream(samples).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return Arrays.stream(samples).max().orElse(Double.NaN);
+        }
+
+        /** How Kairos compares with Realm: above 1 means Kairos is better, whichever way the unit points. */
+        double vsRealm() {
+            Metric.Realm realm = metric.realm();
+            if (realm == null) {
+                return Double.NaN;
+            }
+            return metric.unit().higherIsBetter() ? median() / realm.median() : realm.median() / median();
+        }
+
+        /** Null when the metric has no target. */
+        Boolean targetMet() {
+            Metric.Target target = metric.target();
+            return target == null ? null : target.metBy(median(), metric.unit());
+        }
+    }
+
+    /** Adds the rows of one case: {@code runs} holds one value per metric for each measured run. */
+    void add(String caseName, List<Metric> metrics, List<double[]> runs) {
+        for (int m = 0; m < metrics.size(); m++) {
+            double[] samples = new double[runs.size()];
+            for (int r = 0; r < runs.size(); r++) {
+                samples[r] = runs.get(r)[m];
+            }
+            rows.add(new Row(caseName, metrics.get(m), samples));
+        }
+    }
+
+    /** A line printed under the table, e.g. what exactly a figure counts. */
+    void note(String line) {
+        notes.add(line);
+    }
+
+    void printHeader(PrintWriter out, String title) {
+        out.println("kairos bench " + benchmark + ": " + title);
+        out.printf(Locale.ROOT, "  machine     %s, %d cores; %s; %s; %s; load average %.2f at start%n", environment.cpu(),
+                environment.cores(), environment.jdk(), environment.os(), environment.date(), environment.loadAverage());
+        StringBuilder p = new StringBuilder();
+        parameters.forEach((k, v) -> p.append(p.isEmpty() ? "" : ", ").append(k).append('=').append(v));
+        out.println("  parameters  " + p);
+        out.printf("  runs        %d warm-up (discarded) + %d measured per case; median and min-max of the measured runs%n",
+                warmup, repeats);
+        out.flush();
+    }
+
+    void printTable(PrintWriter out) {
+        String[] head = {"case", "metric", "median", "min - max", "unit", "Realm", "vs Realm", "target"};
+        List<String[]> lines = new ArrayList<>();
+        lines.add(head);
+        for (Row row : rows) {
+            Unit unit = row.metric().unit();
+            Metric.Realm realm = row.metric().realm();
+            Metric.Target target = row.metric().target();
+            Boolean met = row.targetMet();
+            lines.add(new String[] {
+                row.caseName(),
+                row.metric().name(),
+                unit.format(row.median()),
+                unit.format(row.min()) + " - " + unit.format(row.max()),
+                unit.label(),
+                realm == null ? "-" : unit.format(realm.median())
+                        + (Double.isNaN(realm.min()) ? "" : " (" + unit.format(realm.min()) + " - " + unit.format(realm.max()) + ")"),
+                realm == null ? "-" : String.format(Locale.ROOT, "%.2fx", row.vsRealm()),
+                target == null ? "-" : target.describe(unit) + (met ? " met" : " NOT met")
+            });
+        }
+        int[] width = new int[head.length];
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
+        }
+        out.println();
+        for (String[] line : lines) {
+            StringBuilder s = new StringBuilder(" ");
+            for (int i = 0; i < line.length; i++) {
+                boolean numeric = i == 2 || i == 3 || i == 6;
+                s.append(' ').append(numeric ? pad(line[i], width[i], true) : pad(line[i], width[i], false)).append(' ');
+            }
+            out.println(s.toString().stripTrailing());
+        }
+        Set<String> shapes = new LinkedHashSet<>();
+        rows.stream().map(r -> r.metric().realm()).filter(r -> r != null).forEach(r -> shapes.add(r.shape()));
+        out.println();
+        if (!shapes.isEmpty()) {
+            out.println("  vs Realm: Kairos / Realm for rates, Realm / Kairos for times and sizes: above 1.00x Kairos is ahead.");
+        }
+        for (String shape : shapes) {
+            out.println("  Realm: " + shape);
+        }
+        for (String note : notes) {
+            out.println("  " + note);
+        }
+        out.flush();
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String fill = " ".repeat(width - s.length());
+        return right ? fill + s : s + fill;
+    }
+
+    /** The same figures as the table, plus every sample, as one line of JSON. */
+    String json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("benchmark", benchmark);
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("cpu", environment.cpu());
+        env.put("cores", environment.cores());
+        env.put("jdk", environment.jdk());
+        env.put("os", environment.os());
+        env.put("date", environment.date().toString());
+        env.put("loadAverage", environment.loadAverage());
+        root.put("environment", env);
+        root.put("parameters", parameters);
+        root.put("warmup", warmup);
+        root.put("repeats", repeats);
+        List<Object> out = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("case", row.caseName());
+            r.put("metric", row.metric().name());
+            r.put("unit", row.metric().unit().label());
+            r.put("median", row.median());
+            r.put("min", row.min());
+            r.put("max", row.max());
+            r.put("samples", row.samples());
+            Metric.Realm realm = row.metric().realm();
+            if (realm != null) {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("median", realm.median());
+                rm.put("min", realm.min());
+                rm.put("max", realm.max());
+                rm.put("shape", realm.shape());
+                r.put("realm", rm);
+                r.put("vsRealm", row.vsRealm());
+            }
+            Metric.Target target = row.metric().target();
+            if (target != null) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put(row.metric().unit().higherIsBetter() ? "atLeast" : "atMost", target.value());
+                t.put("met", row.targetMet());
+                r.put("target", t);
+            }
+            out.add(r);
+        }
+        root.put("rows", out);
+        root.put("notes", notes);
+        return Json.write(root);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.kairos.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kairos.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * A smoke run of every benchmark with tiny parameters: it runs, prints its table and ends with a
+ * JSON line that parses and carries the same rows. Figures are never checked: tests do not time.
+ */
+class BenchCommandTest {
+    /** Small runtimes and one warm-up: the whole class stays well under 20 s on 2 cores. */
+    private static final String[] SMALL = {"--warmup", "1", "--repeats", "2", "--json", "--sysmem", "64M", "--cuda", "off"};
+
+    private record Run(int exitCode, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            List<String> lines = lines();
+            return (Map<String, Object>) JsonReader.parse(lines.getLast());
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows() {
+            return (List<Map<String, Object>>) json().get("rows");
+        }
+    }
+
+    private static Run bench(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(SMALL));
+        int code = cli.execute(all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertTableAndJson(Run run, String benchmark, String... cases) {
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.out()).startsWith("kairos bench " + benchmark + ": ").contains("median", "min - max", "vs Realm", "target");
+        Map<String, Object> json = run.json();
+        assertThat(json).containsEntry("benchmark", benchmark).containsKeys("environment", "parameters", "rows");
+        assertThat(run.rows()).extracting(r -> r.get("case")).contains((Object[]) cases);
+        for (Map<String, Object> row : run.rows()) {
+            assertThat(row).containsKeys("metric", "unit", "median", "min", "max", "samples");
+            assertThat((List<?>) row.get("samples")).hasSize(2);
+            String tableLine = "  " + row.get("case");
+            assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith(tableLine).contains((String) row.get("metric")));
+        }
+    }
+
+    @Test
+    void tasksRunsGatedChainedAndUngated() {
+        assertTableAndJson(bench("tasks", "--tasks", "2000"), "tasks", "gated", "chained", "ungated");
+    }
+
+    @Test
+    void tasksShowsRealmsFigureOnlyForTheShapesRealmMeasured() {
+        Run run = bench("tasks", "--tasks", "10000");
+        assertThat(run.rows()).filteredOn(r -> r.get("case").equals("gated")).allSatisfy(r -> assertThat(r).containsKey("realm"));
+        Run other = bench("tasks", "--tasks", "500");
+        assertThat(other.rows()).allSatisfy(r -> assertThat(r).doesNotContainKey("realm"));
+    }
+
+    @Test
+    void eventsFanRunsTheDagAndTheFan() {
+        Run run = bench("events-fan", "--levels", "3", "--tracks", "2", "--fanout", "4", "--samples", "3", "--sample-events", "16");
+        assertTableAndJson(run, "events-fan", "dag", "fan");
+        assertThat(run.out()).contains("dag counts 26 events");
+    }
+
+    @Test
+    void eventsFanRefusesAFanoutOfOne() {
+        Run run = bench("events-fan", "--fanout", "1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--fanout=1 must be >= 2");
+    }
+
+    @Test
+    void eventsLatencyBuildsByTasksAndByThread() {
+        assertTableAndJson(bench("events-latency", "--depth", "32"), "events-latency", "tasks", "thread");
+    }
+
+    @Test
+    void allocRunsEmptyAndOneCasePerLiveCount() {
+        assertTableAndJson(bench("alloc", "--ops", "500", "--live", "10,100"), "alloc", "empty", "live=10", "live=100");
+    }
+
+    @Test
+    void allocRefusesALiveSetThatCannotFit() {
+        Run run = bench("alloc", "--live", "100000", "--max-bytes", "4K");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--live=100000", "raise --sysmem");
+    }
+
+    @Test
+    void pipelineRunsDeferredAndEagerAndTheirRatio() {
+        Run run = bench("pipeline", "--batches", "6", "--batch-bytes", "64K");
+        assertTableAndJson(run, "pipeline", "deferred", "eager", "deferred/eager");
+        assertThat(run.rows()).filteredOn(r -> r.get("case").equals("deferred") && r.get("unit").equals("instances"))
+                .singleElement().satisfies(r -> assertThat(r).containsKey("target"));
+    }
+
+    @Test
+    void bandwidthRunsEachLayoutAgainstTheCopy() {
+        assertTableAndJson(bench("bandwidth", "--batch-bytes", "1M"), "bandwidth", "aos", "soa");
+    }
+
+    @Test
+    void bandwidthOnAGpuSaysWhyThereIsNone() {
+        Run run = bench("bandwidth", "--batch-bytes", "1M", "--processor", "gpu");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no GPU processor: ");
+    }
+
+    @Test
+    void mainRegistersTheBenchCommand() {
+        assertThat(Main.execute("bench", "tasks", "--help")).isZero();
+    }
+}
