@@ -128,6 +128,10 @@ class BenchCommandTest {
 
     @Test
     void mainRegistersTheBenchCommand() {
-        assertThat(Main.execute("bench", "tasks", "--help")).isZero();
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
+                "bench", "tasks", "--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Usage: kairos bench tasks");
     }
 }
