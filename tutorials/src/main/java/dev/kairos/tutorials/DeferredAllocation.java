@@ -53,7 +53,7 @@ public final class DeferredAllocation {
     public static final long DEFAULT_BATCH_BYTES = 1L << 20;
 
     /** Points checked per pass of the reader's branch-free loop before it looks at the result. */
-    private static final long VERIFY_BLOCK = 4096;
+    private static final long VERIFY_BLOCK = 1 << 16;
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
