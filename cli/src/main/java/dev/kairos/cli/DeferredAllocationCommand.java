@@ -6,7 +6,6 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.MemoryStats;
 import dev.kairos.Processor;
-import dev.kairos.ProcessorKind;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
 import dev.kairos.tutorials.TutorialRun;
@@ -46,13 +45,8 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             description = "aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). Default: aos.")
     int blockSize = 1;
 
-    @Option(names = "--processor", paramLabel = "auto|cpu|gpu",
-            description = "Where the writer and reader run. auto: a GPU if there is one, else a CPU. Default: auto.")
-    String processor = "auto";
-
-    @Option(names = "--memory", paramLabel = "auto|system|gpu-fb|zero-copy",
-            description = "Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.")
-    String memory = "auto";
+    @Mixin
+    Placement placement = new Placement(Placement.Choice.AUTO);
 
     @Option(names = "--verify-on", paramLabel = "same|cpu",
             description = "same: the reader checks each batch where the writer wrote it. cpu: each batch is copied to SYSTEM "
@@ -99,8 +93,8 @@ final class DeferredAllocationCommand implements Callable<Integer> {
 
     private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {
         try (Kairos kairos = Kairos.start(config)) {
-            Processor proc = chooseProcessor(kairos);
-            Memory mem = chooseMemory(kairos, proc);
+            Processor proc = placement.processor(kairos);
+            Memory mem = placement.memory(kairos, proc);
             Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun, chooseVerification(kairos));
             long instance = plan.instanceBytes();
             if (instance > mem.capacity()) {
@@ -157,57 +151,17 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         return instance == 0 ? "-" : String.format(Locale.ROOT, "%.2f", (double) bytes / instance);
     }
 
-    private Processor chooseProcessor(Kairos kairos) {
-        var processors = kairos.machine().processors();
-        return switch (processor.toLowerCase(Locale.ROOT)) {
-            case "auto" -> processors.kind(ProcessorKind.GPU).first()
-                    .or(() -> processors.kind(ProcessorKind.CPU).first())
-                    .orElseThrow(() -> new IllegalStateException("the machine has no CPU or GPU processor"));
-            case "cpu" -> processors.kind(ProcessorKind.CPU).first()
-                    .orElseThrow(() -> new IllegalStateException("the machine has no CPU processor"));
-            case "gpu" -> processors.kind(ProcessorKind.GPU).first()
-                    .orElseThrow(() -> new IllegalStateException("--processor gpu, but the machine has no GPU processor: "
-                            + cudaStatus(kairos)));
-            default -> throw new ParameterException(spec.commandLine(), "--processor=" + processor + " is not one of auto, cpu, gpu");
-        };
-    }
-
     private DeferredAllocation.Verification chooseVerification(Kairos kairos) {
         return switch (verifyOn.toLowerCase(Locale.ROOT)) {
             case "same" -> null;
             case "cpu" -> {
-                Processor cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first()
-                        .orElseThrow(() -> new IllegalStateException("--verify-on cpu, but the machine has no CPU processor"));
+                Processor cpu = Placement.cpu(kairos);
                 Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).hasAffinityTo(cpu).first()
                         .orElseThrow(() -> new IllegalStateException("--verify-on cpu, but " + cpu + " reaches no SYSTEM memory"));
                 yield new DeferredAllocation.Verification(cpu, sys);
             }
             default -> throw new ParameterException(spec.commandLine(), "--verify-on=" + verifyOn + " is not one of same, cpu");
         };
-    }
-
-    private Memory chooseMemory(Kairos kairos, Processor proc) {
-        var memories = kairos.machine().memories();
-        MemoryKind kind = switch (memory.toLowerCase(Locale.ROOT)) {
-            case "auto" -> null;
-            case "system" -> MemoryKind.SYSTEM;
-            case "gpu-fb" -> MemoryKind.GPU_FB;
-            case "zero-copy" -> MemoryKind.ZERO_COPY;
-            default -> throw new ParameterException(spec.commandLine(), "--memory=" + memory + " is not one of auto, system, gpu-fb, zero-copy");
-        };
-        if (kind == null) {
-            return memories.hasAffinityTo(proc).bestAffinityTo(proc).first()
-                    .orElseThrow(() -> new IllegalStateException(proc + " can access no memory"));
-        }
-        return memories.kind(kind).hasAffinityTo(proc).first()
-                .orElseThrow(() -> new IllegalStateException("--memory " + memory + ": no " + kind + " memory that " + proc
-                        + " can access" + (kind == MemoryKind.SYSTEM ? "" : " (" + cudaStatus(kairos) + ")")));
-    }
-
-    private static String cudaStatus(Kairos kairos) {
-        return kairos.machine().backends().stream().filter(b -> b.name().equals("cuda")).findFirst()
-                .map(b -> b.available() ? "CUDA: " + b.detail() : "CUDA: unavailable — " + b.detail())
-                .orElse("CUDA: unknown");
     }
 
     static final class LayoutConverter implements ITypeConverter<Integer> {

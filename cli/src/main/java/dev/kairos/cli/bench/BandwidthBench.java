@@ -8,6 +8,7 @@ import dev.kairos.ProcessorKind;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
+import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
@@ -56,11 +57,11 @@ final class BandwidthBench extends BenchmarkCommand {
     Layout[] layouts = {Layout.AOS, Layout.SOA};
 
     @Mixin
-    Placement placement;
+    Placement placement = new Placement(Placement.Choice.CPU);
 
     @Override
     String title() {
-        return "writer+reader over " + Sizes.describe(batchBytes) + " against a plain copy, on " + placement.processor;
+        return "writer+reader over " + Sizes.describe(batchBytes) + " against a plain copy, on " + placement.processorName();
     }
 
     @Override
@@ -68,8 +69,8 @@ final class BandwidthBench extends BenchmarkCommand {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("batchBytes", batchBytes);
         p.put("layouts", Arrays.toString(layouts));
-        p.put("processor", placement.processor);
-        p.put("memory", placement.memory);
+        p.put("processor", placement.processorName());
+        p.put("memory", placement.memoryName());
         return p;
     }
 

@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.Processor;
+import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
@@ -48,7 +49,7 @@ final class PipelineBench extends BenchmarkCommand {
     Layout layout = Layout.AOS;
 
     @Mixin
-    Placement placement;
+    Placement placement = new Placement(Placement.Choice.CPU);
 
     @Override
     String title() {
@@ -61,8 +62,8 @@ final class PipelineBench extends BenchmarkCommand {
         p.put("batches", batches);
         p.put("batchBytes", batchBytes);
         p.put("layout", layout.toString());
-        p.put("processor", placement.processor);
-        p.put("memory", placement.memory);
+        p.put("processor", placement.processorName());
+        p.put("memory", placement.memoryName());
         p.put("cpus", runtime.config().cpuProcessors());
         return p;
     }

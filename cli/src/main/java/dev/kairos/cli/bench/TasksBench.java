@@ -1,5 +1,6 @@
 package dev.kairos.cli.bench;
 
+
 import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.Processor;
@@ -8,6 +9,7 @@ import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
 import dev.kairos.UserEvent;
 import dev.kairos.cli.Sizes;
+import dev.kairos.cli.Placement;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
