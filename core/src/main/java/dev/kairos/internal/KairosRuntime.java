@@ -8,6 +8,7 @@ import dev.kairos.KairosConfig;
 import dev.kairos.KairosException;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
+import dev.kairos.MemoryStats;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.ProfilingRequestSet;
@@ -260,8 +261,9 @@ public final class KairosRuntime {
         long leaked = 0;
         long leakedBytes = 0;
         for (MemoryImpl m : machine.memoryImpls()) {
-            leaked += m.liveInstances();
-            leakedBytes += m.used();
+            MemoryStats stats = m.stats();
+            leaked += stats.liveInstances();
+            leakedBytes += stats.used();
         }
         if (leaked > 0) {
             log.warn("{} closed with {} instance(s) never destroyed, holding {} bytes; freeing them now", this, leaked, leakedBytes);

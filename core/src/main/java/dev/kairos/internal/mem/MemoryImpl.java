@@ -116,16 +116,6 @@ public final class MemoryImpl implements Memory {
         return storage;
     }
 
-    /** Instances holding bytes now. */
-    public long liveInstances() {
-        lock.lock();
-        try {
-            return planner.liveCount();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Runs the planner's invariant check; for tests. */
     public void checkInvariants() {
         lock.lock();
