@@ -4,6 +4,7 @@ import static dev.kairos.tutorials.DeferredAllocation.FIELD_INT_FLOAT;
 import static dev.kairos.tutorials.DeferredAllocation.FIELD_LONG_DOUBLE;
 
 import dev.kairos.ProcessorKind;
+import dev.kairos.TaskContext;
 import dev.kairos.TaskVariant;
 import dev.kairos.cuda.CudaTaskContext;
 import dev.kairos.cuda.DeviceBuffer;
@@ -40,17 +41,14 @@ public final class GpuVariants {
     /** The writer on a GPU: x = p + 1, y = p + 2 in field 101; x = p + 2, y = p + 3 in field 102. */
     public static TaskVariant<Batch> writer() {
         return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
-            long count = batch.bounds().volume();
-            if (count == 0) {
+            Fields f = Fields.of(ctx, batch);
+            if (f.count() == 0) {
                 return;
             }
-            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
-            FieldPointer f1 = cuda.devicePointer(batch.instance(), FIELD_INT_FLOAT);
-            FieldPointer f2 = cuda.devicePointer(batch.instance(), FIELD_LONG_DOUBLE);
-            long lo = batch.bounds().lo();
-            int grid = grid(count);
-            cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, grid, BLOCK, f1.at(lo), lo, count, f1.stride(), 1);
-            cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_LONG_DOUBLE, grid, BLOCK, f2.at(lo), lo, count, f2.stride(), 2L);
+            f.cuda().launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, f.grid(), BLOCK, f.f1().at(f.lo()), f.lo(), f.count(),
+                    f.f1().stride(), 1);
+            f.cuda().launch(Kernels.TUTORIAL, Kernels.UPDATE_LONG_DOUBLE, f.grid(), BLOCK, f.f2().at(f.lo()), f.lo(), f.count(),
+                    f.f2().stride(), 2L);
         });
     }
 
@@ -63,15 +61,16 @@ public final class GpuVariants {
      */
     public static TaskVariant<Batch> reader() {
         return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
-            long count = batch.bounds().volume();
-            if (count == 0) {
+            Fields f = Fields.of(ctx, batch);
+            if (f.count() == 0) {
                 return;
             }
-            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
-            FieldPointer f1 = cuda.devicePointer(batch.instance(), FIELD_INT_FLOAT);
-            FieldPointer f2 = cuda.devicePointer(batch.instance(), FIELD_LONG_DOUBLE);
-            long lo = batch.bounds().lo();
-            int grid = grid(count);
+            CudaTaskContext cuda = f.cuda();
+            FieldPointer f1 = f.f1();
+            FieldPointer f2 = f.f2();
+            long lo = f.lo();
+            long count = f.count();
+            int grid = f.grid();
             // Per field: mismatches (8 bytes), then first_bad_index (8 bytes).
             try (DeviceBuffer counters = cuda.allocate(32)) {
                 long c1 = counters.address();
@@ -103,8 +102,18 @@ public final class GpuVariants {
         });
     }
 
-    private static int grid(long count) {
-        return (int) Math.min((count + BLOCK - 1) / BLOCK, MAX_GRID);
+    /** What both bodies launch over: the batch's two fields on the device, its points, and the grid. */
+    private record Fields(CudaTaskContext cuda, FieldPointer f1, FieldPointer f2, long lo, long count, int grid) {
+        static Fields of(TaskContext ctx, Batch batch) {
+            long count = batch.bounds().volume();
+            if (count == 0) {
+                return new Fields(null, null, null, 0, 0, 0);
+            }
+            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+            return new Fields(cuda, cuda.devicePointer(batch.instance(), FIELD_INT_FLOAT),
+                    cuda.devicePointer(batch.instance(), FIELD_LONG_DOUBLE), batch.bounds().lo(), count,
+                    (int) Math.min((count + BLOCK - 1) / BLOCK, MAX_GRID));
+        }
     }
 
     private static byte[] littleEndian(long... words) {
