@@ -1,5 +1,6 @@
 package dev.kairos.internal.event;
 
+import dev.kairos.internal.event.Merges.MergeEvent;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * triggered, in order. A frame is popped before its last waiter runs, so a chain of events with one
  * waiter each never grows the stack past one frame.
  *
+ * <p>Arrivals at a wide merge are counted here, without an atomic operation each (see
+ * {@link MergeEvent#arriveFrom}): the dispatcher holds them and hands them to the merge at once when
+ * they are its last, else when its loop ends.
+ *
  * <p>Thread-confined: one instance per thread, never shared.
  */
 public final class Dispatcher {
@@ -35,6 +40,10 @@ public final class Dispatcher {
     /** Events triggered by the waiter running now: they become a frame when it returns. */
     private EventImpl triggeredHead;
     private EventImpl triggeredTail;
+
+    /** Merges whose arrivals this dispatcher holds; handed over when the loop ends. */
+    private MergeEvent[] holding = new MergeEvent[16];
+    private int holdingCount;
 
     static Dispatcher current() {
         return Thread.currentThread() instanceof KairosThread thread ? thread.dispatcher : LOCAL.get();
@@ -55,54 +64,134 @@ public final class Dispatcher {
         running = true;
         try {
             push(event, event);
-            drain();
+            do {
+                drain();
+                releaseHeldArrivals();
+            } while (top >= 0);
         } finally {
             running = false;
         }
     }
 
+    /** Triggers {@code event} from a waiter this dispatcher is running (no thread-local lookup). */
+    void trigger(EventImpl event) {
+        Node waiters = event.swapOut(EventImpl.triggered());
+        if (waiters != null && waiters != EventImpl.NOT_PENDING) {
+            dispatch(event, waiters);
+        }
+    }
+
+    /** Remembers that {@code merge} holds arrivals counted by this dispatcher. */
+    void hold(MergeEvent merge) {
+        if (holdingCount == holding.length) {
+            holding = Arrays.copyOf(holding, holdingCount * 2);
+        }
+        holding[holdingCount++] = merge;
+    }
+
     private void drain() {
         while (top >= 0) {
             EventImpl event = heads[top];
+            Poison poison = event.poison();
             Node waiter = event.dispatchList;
-            Node next = waiter.waiterNext;
-            waiter.waiterNext = null;
-            event.dispatchList = next;
-            if (next == null) {
-                heads[top] = event.dispatchNext; // this event's last waiter: on to the frame's next event
-                event.dispatchNext = null;
-                if (heads[top] == null) {
-                    tails[top] = null;
-                    top--; // popped before the waiter runs: chains stay one frame deep
+            for (;;) {
+                Node next = waiter.waiterNext;
+                if (waiter instanceof MergeBlock block) {
+                    int slot = block.cursor++;
+                    boolean lastSlot = block.cursor == block.size;
+                    if (lastSlot && next == null) {
+                        popLastWaiter(event);
+                    }
+                    MergeEvent merge = block.take(slot);
+                    if (merge != null) {
+                        arrive(merge, event, poison);
+                    }
+                    if (!lastSlot) {
+                        if (triggeredHead != null) {
+                            event.dispatchList = block; // resume at the block's cursor
+                            pushTriggered();
+                            break;
+                        }
+                        continue;
+                    }
+                } else {
+                    waiter.waiterNext = null; // a waiter may outlive this dispatch: it must not keep the rest alive
+                    if (next == null) {
+                        popLastWaiter(event);
+                    }
+                    notify(waiter, event, poison);
                 }
-            }
-            try {
-                waiter.onTrigger(event, event.poison());
-            } catch (Throwable t) {
-                // A waiter that throws is a runtime bug; keep dispatching so one bug does not strand
-                // every operation behind the same event.
-                log.error("Kairos internal error: waiter {} of {} threw", waiter, event, t);
-            }
-            if (triggeredHead != null) {
-                EventImpl head = triggeredHead;
-                EventImpl tail = triggeredTail;
-                triggeredHead = null;
-                triggeredTail = null;
-                push(head, tail);
+                if (triggeredHead != null) {
+                    if (next != null) {
+                        event.dispatchList = next;
+                    }
+                    pushTriggered();
+                    break;
+                }
+                if (next == null) {
+                    break;
+                }
+                waiter = next;
             }
         }
     }
 
+    /** Before the last waiter of the top frame's first event runs: on to the frame's next event. */
+    private void popLastWaiter(EventImpl event) {
+        event.dispatchList = null;
+        EventImpl following = event.dispatchNext;
+        event.dispatchNext = null;
+        heads[top] = following;
+        if (following == null) {
+            tails[top] = null;
+            top--; // popped before the waiter runs: chains stay one frame deep
+        }
+    }
+
+    private void arrive(MergeEvent merge, EventImpl event, Poison poison) {
+        try {
+            merge.arriveFrom(this, poison);
+        } catch (Throwable t) {
+            log.error("Kairos internal error: merge {} waiting on {} threw", merge, event, t);
+        }
+    }
+
+    private void notify(Node waiter, EventImpl event, Poison poison) {
+        try {
+            if (waiter instanceof Merges.Input input) {
+                input.merged.arriveFrom(this, poison); // no virtual call, no atomic count (see MergeEvent)
+            } else {
+                waiter.onTrigger(event, poison);
+            }
+        } catch (Throwable t) {
+            // A waiter that throws is a runtime bug; keep dispatching so one bug does not strand
+            // every operation behind the same event.
+            log.error("Kairos internal error: waiter {} of {} threw", waiter, event, t);
+        }
+    }
+
+    /** Hands every held arrival to its merge; the merges this completes become a frame. */
+    private void releaseHeldArrivals() {
+        for (int i = 0; i < holdingCount; i++) {
+            MergeEvent merge = holding[i];
+            holding[i] = null;
+            merge.releaseHeld(this);
+        }
+        holdingCount = 0;
+        if (triggeredHead != null) {
+            pushTriggered();
+        }
+    }
+
+    private void pushTriggered() {
+        EventImpl head = triggeredHead;
+        EventImpl tail = triggeredTail;
+        triggeredHead = null;
+        triggeredTail = null;
+        push(head, tail);
+    }
+
     private void push(EventImpl head, EventImpl tail) {
-        // An event whose waiters all left before it triggered has nothing to run.
-        while (head != null && head.dispatchList == null) {
-            EventImpl next = head.dispatchNext;
-            head.dispatchNext = null;
-            head = next;
-        }
-        if (head == null) {
-            return;
-        }
         if (++top == heads.length) {
             heads = Arrays.copyOf(heads, top * 2);
             tails = Arrays.copyOf(tails, top * 2);
@@ -115,6 +204,9 @@ public final class Dispatcher {
         Node reversed = null;
         while (node != null) {
             Node next = node.waiterNext;
+            if (node instanceof MergeBlock block) {
+                block.close(); // no merge joins once the event has triggered: they see it terminal
+            }
             node.waiterNext = reversed;
             reversed = node;
             node = next;

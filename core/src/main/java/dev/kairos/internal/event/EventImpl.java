@@ -107,18 +107,43 @@ public class EventImpl extends Node implements Event {
     }
 
     private boolean complete(Object terminal) {
+        Node waiters = swapOut(terminal);
+        if (waiters == NOT_PENDING) {
+            return false;
+        }
+        if (waiters != null) {
+            Dispatcher.current().dispatch(this, waiters);
+        }
+        return true;
+    }
+
+    /** A node no waiter stack holds: what {@link #swapOut} returns when the event was terminal already. */
+    static final Node NOT_PENDING = new Node() {
+        @Override
+        protected void onTrigger(EventImpl source, Poison poison) {
+            throw new IllegalStateException("NOT_PENDING is never a waiter");
+        }
+    };
+
+    /**
+     * Moves this event to {@code terminal}, returning its waiters (null if none) for the caller to
+     * dispatch, or {@link #NOT_PENDING} if it had already triggered or been poisoned.
+     */
+    final Node swapOut(Object terminal) {
         for (;;) {
             Object s = state;
             if (s == TRIGGERED || s instanceof Poison) {
-                return false;
+                return NOT_PENDING;
             }
             if (STATE.compareAndSet(this, s, terminal)) {
-                if (s != null) {
-                    Dispatcher.current().dispatch(this, (Node) s);
-                }
-                return true;
+                return (Node) s;
             }
         }
+    }
+
+    /** The terminal state of an event that triggered. */
+    static Object triggered() {
+        return TRIGGERED;
     }
 
     /**
@@ -135,6 +160,37 @@ public class EventImpl extends Node implements Event {
             }
             waiter.waiterNext = (Node) s;
             if (STATE.compareAndSet(this, s, waiter)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Registers {@code merge} as waiting on this event, packing it with the merges registered just
+     * before it ({@link MergeBlock}).
+     *
+     * @return false if the event has already triggered or been poisoned; then the caller tells the merge
+     */
+    final boolean addMergeWaiter(Merges.MergeEvent merge) {
+        for (;;) {
+            Object s = state;
+            if (s == TRIGGERED || s instanceof Poison) {
+                return false;
+            }
+            Node fresh;
+            if (s instanceof MergeBlock block) {
+                MergeBlock.Added added = block.tryAdd(merge);
+                if (added != MergeBlock.Added.FULL) {
+                    return added == MergeBlock.Added.ADDED;
+                }
+                fresh = block.next(merge);
+            } else if (s instanceof Merges.Input) {
+                fresh = new MergeBlock(MergeBlock.FIRST_CAPACITY, merge);
+            } else {
+                fresh = new Merges.Input(merge); // most events have one merge waiting: a node, not a block
+            }
+            fresh.waiterNext = (Node) s;
+            if (STATE.compareAndSet(this, s, fresh)) {
                 return true;
             }
         }
