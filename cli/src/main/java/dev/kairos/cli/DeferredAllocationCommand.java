@@ -103,7 +103,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                         + "): raise the memory size or lower --batch-bytes");
             }
             out.println("Kairos deferred-allocation tutorial" + (eagerRun ? " (eager creation)" : ""));
-            out.printf("  processor   %s (%s)%n", proc, proc.kind());
+            out.printf("  processor   %s%n", placement.describe(kairos, proc));
             out.printf("  memory      %s (%s, capacity %s)%n", mem, mem.kind(), Sizes.describe(mem.capacity()));
             out.printf("  batches     %s x one instance of %s: %s points, %s%n", Sizes.group(batches), Sizes.describe(instance),
                     Sizes.group(plan.bounds().volume()), blockSize == 1 ? "AoS (block size 1)" : "SoA (block size 0)");

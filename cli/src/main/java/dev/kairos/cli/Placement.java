@@ -61,6 +61,17 @@ public final class Placement {
         };
     }
 
+    /**
+     * {@code proc} and its kind, and, when {@code --processor auto} fell back to a CPU, why there was no
+     * GPU: {@code proc:cpu0 (CPU); auto found no GPU: CUDA: unavailable — ...}.
+     */
+    public String describe(Kairos kairos, Processor proc) {
+        String described = proc + " (" + proc.kind() + ")";
+        return processor == Choice.AUTO && proc.kind() != ProcessorKind.GPU
+                ? described + "; auto found no GPU: " + cudaStatus(kairos)
+                : described;
+    }
+
     /** The memory {@code --memory} names among those {@code proc} can access; auto: the best affinity to it. */
     public Memory memory(Kairos kairos, Processor proc) {
         var memories = kairos.machine().memories().hasAffinityTo(proc);

@@ -94,6 +94,19 @@ class DeferredAllocationCommandTest {
     }
 
     @Test
+    void processorAutoRunsOnAGpuWhenThereIsOneAndOtherwiseOnTheCpuSayingWhy() {
+        Cli r = Cli.run("run", "deferred-allocation", "--processor", "auto");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("batches verified  2 / 2");
+        if (r.out().contains("(GPU)")) {
+            assertThat(r.out()).contains("memory      mem:gpu", "(GPU_FB");
+        } else {
+            assertThat(r.out()).contains("processor   proc:cpu0 (CPU); auto found no GPU: CUDA: unavailable — ",
+                    "memory      mem:sys (SYSTEM");
+        }
+    }
+
+    @Test
     void askingForAGpuWithoutOneSaysWhy() {
         Cli r = Cli.run("run", "deferred-allocation", "--processor", "gpu");
         assertThat(r.exitCode()).isEqualTo(1);
