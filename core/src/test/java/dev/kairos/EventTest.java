@@ -57,8 +57,10 @@ class EventTest {
         assertThatThrownBy(cancelled::trigger).isInstanceOf(IllegalStateException.class);
 
         UserEvent chained = kairos.createUserEvent();
-        chained.trigger(kairos.createUserEvent());
-        assertThatThrownBy(chained::trigger).isInstanceOf(IllegalStateException.class);
+        UserEvent precondition = kairos.createUserEvent();
+        chained.trigger(precondition);
+        assertThatThrownBy(chained::trigger).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot trigger(), it was already claimed by trigger(" + precondition + ")");
     }
 
     @Test

@@ -15,40 +15,51 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
 
     static {
         try {
-            CLAIMED = MethodHandles.lookup().findVarHandle(UserEventImpl.class, "claimed", String.class);
+            CLAIMED = MethodHandles.lookup().findVarHandle(UserEventImpl.class, "claimed", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Which call claimed this event, for the error on a second call; set once by CAS. */
+    private static final String TRIGGER = "trigger()";
+    private static final String CANCEL = "cancel()";
+
+    /**
+     * Which call claimed this event, for the error on a second call: {@link #TRIGGER}, {@link #CANCEL}
+     * or the precondition of {@code trigger(waitOn)} (described only if that error happens). Set once
+     * by CAS.
+     */
     @SuppressWarnings("unused")
-    private volatile String claimed;
+    private volatile Object claimed;
 
     @Override
     public void trigger() {
-        claim("trigger()");
+        claim(TRIGGER);
         triggerNow();
     }
 
     @Override
     public void trigger(Event waitOn) {
         EventImpl precondition = EventImpl.of(waitOn);
-        claim("trigger(" + waitOn + ")");
+        claim(precondition);
         precondition.whenTriggered(new Forwarder(this));
     }
 
     @Override
     public void cancel() {
-        claim("cancel()");
+        claim(CANCEL);
         poisonNow(new Poison(new CancellationException(this + " was cancelled")));
     }
 
-    private void claim(String call) {
+    private void claim(Object call) {
         if (!CLAIMED.compareAndSet(this, null, call)) {
-            throw new IllegalStateException(
-                    this + ": cannot " + call + ", it was already claimed by " + claimed + " (status " + status() + ")");
+            throw new IllegalStateException(this + ": cannot " + describe(call) + ", it was already claimed by "
+                    + describe(claimed) + " (status " + status() + ")");
         }
+    }
+
+    private static String describe(Object call) {
+        return call instanceof Event waitOn ? "trigger(" + waitOn + ")" : (String) call;
     }
 
     /** Finishes a user event the way its {@code trigger(waitOn)} precondition finished. */
