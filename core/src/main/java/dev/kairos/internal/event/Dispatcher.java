@@ -73,9 +73,12 @@ public final class Dispatcher {
         }
     }
 
-    /** Triggers {@code event} from a waiter this dispatcher is running (no thread-local lookup). */
-    void trigger(EventImpl event) {
-        Node waiters = event.swapOut(EventImpl.triggered());
+    /**
+     * Triggers {@code event} (poisons it, if {@code poison} is not null) from a waiter this
+     * dispatcher is running, without looking the dispatcher up again.
+     */
+    void finish(EventImpl event, Poison poison) {
+        Node waiters = event.swapOut(poison == null ? EventImpl.triggered() : poison);
         if (waiters != null && waiters != EventImpl.NOT_PENDING) {
             dispatch(event, waiters);
         }
@@ -160,6 +163,8 @@ public final class Dispatcher {
         try {
             if (waiter instanceof Merges.Input input) {
                 input.merged.arriveFrom(this, poison); // no virtual call, no atomic count (see MergeEvent)
+            } else if (waiter instanceof UserEventImpl.Forwarder forwarder) {
+                finish(forwarder.target, poison); // trigger(waitOn): no virtual call, no thread-local lookup
             } else {
                 waiter.onTrigger(event, poison);
             }

@@ -122,7 +122,7 @@ public final class Merges {
                 held = 0;
                 REMAINING.setRelease(this, 0);
                 HOLDER.setRelease(this, null);
-                dispatcher.trigger(this);
+                dispatcher.finish(this, null);
             }
         }
 
@@ -135,7 +135,7 @@ public final class Merges {
             held = 0;
             HOLDER.setRelease(this, null); // after clearing held: the next holder's CAS sees it zero
             if ((int) REMAINING.getAndAdd(this, -arrivals) == arrivals) {
-                dispatcher.trigger(this);
+                dispatcher.finish(this, null);
             }
         }
     }

@@ -63,8 +63,8 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
     }
 
     /** Finishes a user event the way its {@code trigger(waitOn)} precondition finished. */
-    private static final class Forwarder extends Node {
-        private final UserEventImpl target;
+    static final class Forwarder extends Node {
+        final UserEventImpl target;
 
         Forwarder(UserEventImpl target) {
             this.target = target;
