@@ -46,8 +46,8 @@ public final class Merges {
     }
 
     /**
-     * A merge. Its inputs arrive through {@link Input} waiters, each decrementing {@code remaining}
-     * atomically; when the input that triggers is dispatched by a {@link Dispatcher}, a wide merge
+     * A merge. Its inputs arrive through its waiters on them (an {@link Input} node, or a slot of a
+     * {@link MergeBlock}), each decrementing {@code remaining} atomically; when the input that triggers is dispatched by a {@link Dispatcher}, a wide merge
      * is instead counted by that dispatcher ({@link #arriveFrom}): the first such arrival claims the
      * merge for it (one CAS), later ones add to the plain {@code held} count, and the held arrivals
      * are subtracted from {@code remaining} with one atomic operation, at once when they are all that
