@@ -72,7 +72,7 @@ class FakeTasksTest {
         RegionInstance inst = readyInstance();
         driver.hold();
         Event done = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
-        awaitQueued(2);
+        driver.awaitQueued(2);
         assertThat(driver.queued()).containsExactly("cuLaunchKernel(update_int_float)", "cuEventRecord");
         assertThat(done.await(SHORT)).isEqualTo(Event.Status.PENDING);
         assertThat(driver.runNext()).isEqualTo("cuLaunchKernel(update_int_float)");
@@ -92,7 +92,7 @@ class FakeTasksTest {
         for (int i = 0; i < 5; i++) {
             notes.add(cpu.spawn(note, i, gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT)));
         }
-        awaitQueued(10);
+        driver.awaitQueued(10);
         driver.runNext();
         driver.runNext();
         notes.getFirst().await();
@@ -114,7 +114,7 @@ class FakeTasksTest {
         });
         driver.hold();
         Event done = gpu.spawn(broken, inst, Event.NO_EVENT);
-        awaitQueued(2);
+        driver.awaitQueued(2);
         assertThat(done.await(SHORT)).isEqualTo(Event.Status.PENDING);
         driver.runAll();
         assertThat(done.await(LONG)).isEqualTo(Event.Status.POISONED);
@@ -161,7 +161,7 @@ class FakeTasksTest {
         Event good = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
         Event faulty = gpu.spawn(update, new Update(inst, TaskScenario.BOGUS_ADDRESS), Event.NO_EVENT);
         Event queued = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
-        awaitQueued(6);
+        driver.awaitQueued(6);
         driver.runAll();
         assertThat(good.await(LONG)).isEqualTo(Event.Status.TRIGGERED);
         assertThat(faulty.await(LONG)).isEqualTo(Event.Status.POISONED);
@@ -234,13 +234,5 @@ class FakeTasksTest {
         gpu.spawn(scratch, null, Event.NO_EVENT).await();
         assertThat(read).containsExactly(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         assertThat(driver.liveResources()).noneMatch(r -> r.equals("device memory of 16 bytes") || r.equals("device memory of 8 bytes"));
-    }
-
-    private void awaitQueued(int n) {
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (driver.queued().size() < n) {
-            assertThat(System.nanoTime()).as("stream work queued: " + driver.queued()).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
     }
 }
