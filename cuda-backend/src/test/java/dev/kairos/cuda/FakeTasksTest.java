@@ -2,26 +2,19 @@ package dev.kairos.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kairos.Event;
-import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
-import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
-import dev.kairos.TaskBody;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
 import dev.kairos.cuda.TaskScenario.Update;
 import dev.kairos.kernels.Kernels;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,41 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * event has, in order), error mapping, sticky failures and the task context. Not a GPU test.
  */
 @Timeout(60)
-class FakeTasksTest {
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LONG = Duration.ofSeconds(20);
-
-    private FakeCudaDriver driver;
-    private Kairos kairos;
-    private Processor gpu;
-    private Processor cpu;
-    private Memory fb;
-
-    @BeforeEach
-    void start() {
-        driver = FakeCudaDriver.oneGpu();
-        kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
-        gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
-        cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first().orElseThrow();
-        fb = kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow();
-    }
-
-    @AfterEach
-    void close() {
-        driver.release();
-        assertTimeoutPreemptively(LONG, kairos::close);
-        assertThat(driver.liveResources()).noneMatch(r -> r.startsWith("primary context"));
-    }
-
-    private RegionInstance readyInstance() {
-        RegionInstance inst = RegionInstance.create(fb, Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
-        inst.ready().await();
-        return inst;
-    }
-
-    private <A> TaskId<A> gpuTask(String name, Class<A> type, TaskBody<A> body) {
-        return kairos.registerTask(name, type, TaskVariant.on(ProcessorKind.GPU, body));
-    }
+class FakeTasksTest extends FakeGpuFixture {
 
     @Test
     void aTaskCompletesOnlyOnceTheDeviceHasPassedItsEvent() {

@@ -2,19 +2,10 @@ package dev.kairos.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kairos.Event;
-import dev.kairos.Kairos;
-import dev.kairos.Memory;
-import dev.kairos.MemoryKind;
-import dev.kairos.Processor;
-import dev.kairos.ProcessorKind;
-import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
-import dev.kairos.TaskBody;
 import dev.kairos.TaskId;
-import dev.kairos.TaskVariant;
 import dev.kairos.cuda.CudaDriver.Stream;
 import dev.kairos.kernels.Kernels;
 import java.time.Duration;
@@ -23,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,39 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on which stream, what the elapsed time adds up to, and how errors map. Not a GPU test.
  */
 @Timeout(60)
-class FakeTimingTest {
+class FakeTimingTest extends FakeGpuFixture {
     private static final Duration WORK = Duration.ofNanos(25_000);
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LONG = Duration.ofSeconds(20);
     private static final Pattern TIMING_EVENT = Pattern.compile("cuEventCreate\\(CU_EVENT_DEFAULT\\) = (e\\d+)");
 
-    private FakeCudaDriver driver;
-    private Kairos kairos;
-    private Processor gpu;
-    private Memory fb;
-
     @BeforeEach
-    void start() {
-        driver = FakeCudaDriver.oneGpu().workTime(WORK);
-        kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
-        gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
-        fb = kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow();
-    }
-
-    @AfterEach
-    void close() {
-        driver.release();
-        assertTimeoutPreemptively(LONG, kairos::close);
-    }
-
-    private RegionInstance readyInstance() {
-        RegionInstance inst = RegionInstance.create(fb, Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
-        inst.ready().await();
-        return inst;
-    }
-
-    private <A> TaskId<A> gpuTask(String name, Class<A> type, TaskBody<A> body) {
-        return kairos.registerTask(name, type, TaskVariant.on(ProcessorKind.GPU, body));
+    void workTime() {
+        driver.workTime(WORK);
     }
 
     private static void update(CudaTaskContext cuda, RegionInstance inst, Object base) {

@@ -6,25 +6,20 @@ import static dev.kairos.kernels.Kernels.VERIFY_INT_FLOAT;
 import static dev.kairos.kernels.Kernels.VERIFY_LONG_DOUBLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kairos.Event;
-import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.PoisonedEventException;
-import dev.kairos.Processor;
-import dev.kairos.ProcessorKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.cli.bench.BandwidthBench.Kernels;
 import dev.kairos.cuda.FakeCudaDriver;
-import dev.kairos.cuda.Gpus;
+import dev.kairos.cuda.FakeGpuFixture;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import dev.kairos.tutorials.VerificationException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,24 +33,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that the reader still checks the values. Not a GPU test: no figure here says anything about a GPU.
  */
 @Timeout(60)
-class FakeGpuKernelsTest {
+class FakeGpuKernelsTest extends FakeGpuFixture {
     private static final Duration WORK = Duration.ofNanos(40_000);
     private static final long BATCH_BYTES = 64 * 1024;
 
-    private FakeCudaDriver driver;
-    private Kairos kairos;
-    private Processor gpu;
-
     @BeforeEach
-    void start() {
-        driver = FakeCudaDriver.oneGpu().workTime(WORK);
-        kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
-        gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
-    }
-
-    @AfterEach
-    void close() {
-        assertTimeoutPreemptively(Duration.ofSeconds(20), kairos::close);
+    void workTime() {
+        driver.workTime(WORK);
     }
 
     private Batch batch(MemoryKind kind, int blockSize) {
