@@ -173,21 +173,10 @@ final class BandwidthBench extends BenchmarkCommand {
     }
 
     /** The tutorial's CPU bodies and {@link MemorySegment#copy}, each timed by the host's clock around its task. */
-    static final class CpuKernels implements Kernels {
+    record CpuKernels(Processor proc, TaskId<Batch> writerTask, TaskId<Batch> readerTask, TaskId<Buffers> copyTask)
+            implements Kernels {
         /** What the copy task moves: all of {@code source} into {@code destination}. */
         record Buffers(MemorySegment source, MemorySegment destination) {}
-
-        private final Processor proc;
-        private final TaskId<Batch> writer;
-        private final TaskId<Batch> reader;
-        private final TaskId<Buffers> copy;
-
-        private CpuKernels(Processor proc, TaskId<Batch> writer, TaskId<Batch> reader, TaskId<Buffers> copy) {
-            this.proc = proc;
-            this.writer = writer;
-            this.reader = reader;
-            this.copy = copy;
-        }
 
         static CpuKernels register(Kairos kairos, Processor proc) {
             DeferredAllocation.Tasks tutorial = DeferredAllocation.register(kairos);
@@ -198,12 +187,12 @@ final class BandwidthBench extends BenchmarkCommand {
 
         @Override
         public long writer(Batch batch) {
-            return timed(writer, batch);
+            return timed(writerTask, batch);
         }
 
         @Override
         public long reader(Batch batch) {
-            return timed(reader, batch);
+            return timed(readerTask, batch);
         }
 
         /** Into a fresh buffer outside Kairos, touched once, here. */
@@ -215,7 +204,7 @@ final class BandwidthBench extends BenchmarkCommand {
             return new Copy() {
                 @Override
                 public long run() {
-                    return timed(copy, buffers);
+                    return timed(copyTask, buffers);
                 }
 
                 @Override

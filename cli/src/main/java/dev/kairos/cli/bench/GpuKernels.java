@@ -21,14 +21,11 @@ import java.util.function.Consumer;
  * the device with CUDA events around its kernels or its copy ({@link CudaTaskContext#time}): the
  * host's launch calls, the reader's counters and completion tracking are not in the figures.
  */
-final class GpuKernels implements BandwidthBench.Kernels {
-    private final Processor proc;
-    private final TaskId<Timed> writer;
-    private final TaskId<Timed> reader;
-    private final TaskId<Timed> copy;
+record GpuKernels(Processor proc, TaskId<Timed> writerTask, TaskId<Timed> readerTask, TaskId<Timed> copyTask)
+        implements BandwidthBench.Kernels {
 
     /** A task's argument, and the device time its body measured. */
-    private static final class Timed {
+    static final class Timed {
         final Batch batch;
         /** What the copy moves from the start of the instance; the writer and reader cover the batch. */
         final long copyBytes;
@@ -38,13 +35,6 @@ final class GpuKernels implements BandwidthBench.Kernels {
             this.batch = batch;
             this.copyBytes = copyBytes;
         }
-    }
-
-    private GpuKernels(Processor proc, TaskId<Timed> writer, TaskId<Timed> reader, TaskId<Timed> copy) {
-        this.proc = proc;
-        this.writer = writer;
-        this.reader = reader;
-        this.copy = copy;
     }
 
     static GpuKernels register(Kairos kairos, Processor proc) {
@@ -73,12 +63,12 @@ final class GpuKernels implements BandwidthBench.Kernels {
 
     @Override
     public long writer(Batch batch) {
-        return timed(writer, new Timed(batch, 0));
+        return timed(writerTask, new Timed(batch, 0));
     }
 
     @Override
     public long reader(Batch batch) {
-        return timed(reader, new Timed(batch, 0));
+        return timed(readerTask, new Timed(batch, 0));
     }
 
     /**
@@ -93,7 +83,7 @@ final class GpuKernels implements BandwidthBench.Kernels {
             throw new IllegalStateException("the instance is in " + batch.instance().memory() + "; on a GPU the plain copy is "
                     + "device to device, so the instance must be in GPU_FB memory (--memory gpu-fb or auto)");
         }
-        return () -> timed(copy, new Timed(batch, bytes));
+        return () -> timed(copyTask, new Timed(batch, bytes));
     }
 
     @Override
