@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
             "CPU: the tutorial's CPU bodies, and MemorySegment.copy from the instance to a buffer outside Kairos; each "
                     + "task timed by the host's clock around its spawn and await.",
             "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyDtoDAsync from the "
-                    + "instance to a scratch device buffer; each timed on the device with CUDA events around its kernels or "
-                    + "its copy, so launch and completion tracking are not counted. The default size needs --fbmem 512M.",
+                    + "instance to a scratch device buffer; each timed on the device by CUDA events recorded just before and "
+                    + "after its kernels or its copy, so task start-up and completion tracking are not counted. The default "
+                    + "size needs --fbmem 512M.",
             "Figures per layout: writer (payload bytes written / its run), reader (payload bytes read and checked / its run), "
                     + "writer+reader (2 x payload / both runs), copy (2 x payload, read + written / its run), and writer+reader "
                     + "as a percentage of copy. AoS touches 32 bytes per 24-byte point (stride padding); SoA touches only the "

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
 /**
  * The bandwidth benchmark on a GPU: the tutorial's GPU writer and reader ({@link GpuVariants#write},
  * {@link GpuVariants#verify}) and a device-to-device copy, each as one task on the GPU and timed on
- * the device with CUDA events around its kernels or its copy ({@link CudaTaskContext#time}): the
- * host's launch calls, the reader's counters and completion tracking are not in the figures.
+ * the device with CUDA events around its kernels or its copy ({@link CudaTaskContext#time}): task
+ * start-up, the reader's counters and completion tracking are not in the figures; the device's wait
+ * for the first launch on its idle stream is.
  */
 record GpuKernels(Processor proc, TaskId<Timed> writerTask, TaskId<Timed> readerTask, TaskId<Timed> copyTask)
         implements BandwidthBench.Kernels {
