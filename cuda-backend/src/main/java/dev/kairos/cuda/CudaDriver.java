@@ -20,7 +20,10 @@ interface CudaDriver {
         long handle();
     }
 
-    /** An event, created without timing and with blocking synchronisation. */
+    /**
+     * An event: for completion tracking ({@link #createEvent}: no timing, blocking synchronisation)
+     * or for timing ({@link #createTimingEvent}).
+     */
     interface Event {}
 
     /** A loaded module. */
@@ -112,6 +115,12 @@ interface CudaDriver {
     /** {@code cuEventCreate(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)}, in the current context. */
     Event createEvent();
 
+    /**
+     * {@code cuEventCreate(CU_EVENT_DEFAULT)}, in the current context: an event that records when the
+     * device passes it, for {@link #elapsedMillis}. Waiting on it spins instead of sleeping.
+     */
+    Event createTimingEvent();
+
     /** {@code cuEventDestroy}. */
     void destroyEvent(Event event);
 
@@ -120,6 +129,12 @@ interface CudaDriver {
 
     /** {@code cuEventSynchronize}: blocks until the work recorded before the event is done. */
     void synchronizeEvent(Event event);
+
+    /**
+     * {@code cuEventElapsedTime}: the device time from {@code start} to {@code end}, in milliseconds
+     * (about 0.5 µs resolution). Both must be timing events that have been recorded and completed.
+     */
+    float elapsedMillis(Event start, Event end);
 
     /** {@code cuMemAlloc} in the current context; returns the device address. */
     long allocate(long bytes);

@@ -1,10 +1,11 @@
 package dev.kairos.cuda;
 
 import dev.kairos.RegionInstance;
+import java.time.Duration;
 
 /**
  * What a task body on a GPU processor sees of CUDA: its device, its stream, the device addresses of
- * instance fields, and kernel launch. Get it with {@code ctx.backend(CudaTaskContext.class)}; it is
+ * instance fields, kernel launch, copies and timing of device work. Get it with {@code ctx.backend(CudaTaskContext.class)}; it is
  * valid only while the body runs, on the body's thread.
  *
  * <p>Work the body enqueues runs on the processor's stream, in order. The body returns without
@@ -16,6 +17,13 @@ import dev.kairos.RegionInstance;
  * FieldPointer f = cuda.devicePointer(instance, 101);
  * long count = instance.layout().bounds().volume();
  * cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, 64, 256, f.address(), f.lo(), count, f.stride(), 1);
+ * }
+ *
+ * <p>{@link #time} measures the device time of what a body enqueues, with CUDA events:
+ *
+ * {@snippet :
+ * Duration took = cuda.time(() -> cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, 64, 256, f.address(), f.lo(),
+ *         count, f.stride(), 1));
  * }
  */
 public interface CudaTaskContext {
@@ -57,6 +65,44 @@ public interface CudaTaskContext {
      * and results). Close it when done; one the body leaves open is freed after the body returns.
      */
     DeviceBuffer allocate(long bytes);
+
+    /**
+     * Enqueues a copy of {@code bytes} from device address {@code source} to device address
+     * {@code destination} on the task's stream ({@code cuMemcpyDtoDAsync}) and returns at once: it
+     * runs in order with the body's other work. Both ranges must lie in this device's memory: fields
+     * of GPU_FB instances ({@link FieldPointer#address}) and scratch buffers
+     * ({@link DeviceBuffer#address}).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1
+     * @throws CudaException if the driver refuses the copy, e.g.
+     *     {@code cuMemcpyDtoDAsync(bytes=16) failed: CUDA_ERROR_INVALID_VALUE}
+     */
+    void copy(long source, long destination, long bytes);
+
+    /**
+     * The device time of the work {@code enqueue} puts on the task's stream, measured with CUDA
+     * events: records a timing event on the stream, runs {@code enqueue} (which launches kernels or
+     * copies and returns without waiting for them), records a second event, waits until the device
+     * has passed it and returns the time between the two ({@code cuEventElapsedTime}, about 0.5 µs
+     * resolution). Host time (launch calls, completion tracking) is not in it, except where the
+     * device waits for the host:
+     * <ul>
+     *   <li>on an idle stream the device passes the first event at once and then waits for the
+     *       first piece of work to be enqueued: a few microseconds, small against work of a
+     *       millisecond, not against short kernels;
+     *   <li>{@link #write} and {@link #read} inside {@code enqueue} wait for the stream, so their
+     *       host time counts;
+     *   <li>work other bodies put on the stream between the two events counts too.
+     * </ul>
+     * Blocks the body's thread until the work is done; the events have CUDA's default flags, so the
+     * wait may spin rather than sleep. They are destroyed before it returns or throws.
+     *
+     * @return the elapsed device time, rounded to the nanosecond
+     * @throws CudaException naming the call, if the driver refuses one or the timed work failed on
+     *     the device, e.g. {@code cuEventSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS}; what
+     *     {@code enqueue} throws is rethrown as it is
+     */
+    Duration time(Runnable enqueue);
 
     /**
      * Copies {@code bytes.length} bytes to device address {@code address} once the work already on

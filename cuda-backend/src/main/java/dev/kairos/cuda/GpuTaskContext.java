@@ -5,12 +5,15 @@ import dev.kairos.Memory;
 import dev.kairos.RegionInstance;
 import dev.kairos.spi.InstanceStorage;
 import dev.kairos.cuda.CudaDriver.Copy1D;
+import dev.kairos.cuda.CudaDriver.Event;
 import dev.kairos.cuda.CudaDriver.Function;
 import dev.kairos.cuda.CudaDriver.MemoryType;
+import dev.kairos.cuda.CudaDriver.Stream;
 import dev.kairos.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,8 +102,51 @@ final class GpuTaskContext implements CudaTaskContext {
         }
         refuseIfFailed();
         kernels.add(kernel);
+        failingIfSticky(() -> driver.launch(function, gridX, blockX, device.taskStream(), params));
+    }
+
+    @Override
+    public void copy(long source, long destination, long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("device copy bytes=" + bytes + " must be >= 1");
+        }
+        refuseIfFailed();
+        failingIfSticky(() -> driver.copy(new Copy1D(MemoryType.DEVICE, source, MemoryType.DEVICE, destination, bytes),
+                device.taskStream()));
+    }
+
+    @Override
+    public Duration time(Runnable enqueue) {
+        refuseIfFailed();
+        Stream stream = device.taskStream();
+        try (TimingEvent start = new TimingEvent(driver); TimingEvent end = new TimingEvent(driver)) {
+            driver.recordEvent(start.event(), stream);
+            enqueue.run();
+            driver.recordEvent(end.event(), stream);
+            driver.synchronizeEvent(end.event());
+            return Duration.ofNanos(Math.round(driver.elapsedMillis(start.event(), end.event()) * 1e6));
+        } catch (CudaException e) {
+            device.failIfSticky(e);
+            throw e;
+        }
+    }
+
+    /** A timing event of one {@link #time} call, destroyed when closed. */
+    private record TimingEvent(CudaDriver driver, Event event) implements AutoCloseable {
+        TimingEvent(CudaDriver driver) {
+            this(driver, driver.createTimingEvent());
+        }
+
+        @Override
+        public void close() {
+            driver.destroyEvent(event);
+        }
+    }
+
+    /** Runs a call that enqueues on the task's stream; a sticky error from it puts the device out of service. */
+    private void failingIfSticky(Runnable call) {
         try {
-            driver.launch(function, gridX, blockX, device.taskStream(), params);
+            call.run();
         } catch (CudaException e) {
             device.failIfSticky(e);
             throw e;

@@ -203,6 +203,13 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override
+    public Event createTimingEvent() {
+        CUevent event = new CUevent();
+        check(JCudaDriver.cuEventCreate(event, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate(CU_EVENT_DEFAULT)");
+        return new JEvent(event);
+    }
+
+    @Override
     public void destroyEvent(Event event) {
         check(JCudaDriver.cuEventDestroy(((JEvent) event).event()), "cuEventDestroy");
     }
@@ -215,6 +222,13 @@ final class JCudaDriverApi implements CudaDriver {
     @Override
     public void synchronizeEvent(Event event) {
         check(JCudaDriver.cuEventSynchronize(((JEvent) event).event()), "cuEventSynchronize");
+    }
+
+    @Override
+    public float elapsedMillis(Event start, Event end) {
+        float[] millis = new float[1];
+        check(JCudaDriver.cuEventElapsedTime(millis, ((JEvent) start).event(), ((JEvent) end).event()), "cuEventElapsedTime");
+        return millis[0];
     }
 
     @Override

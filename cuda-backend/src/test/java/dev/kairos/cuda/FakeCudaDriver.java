@@ -32,6 +32,11 @@ import java.util.TreeMap;
  *   <li>Streams: work runs in order. By default it runs at once; after {@link #hold()} it queues
  *       until the test calls {@link #runNext()} or {@link #runAll()}, so a test decides when the
  *       "device" gets there.
+ *   <li>Device time: a clock that each piece of stream work (a kernel, a copy) advances by
+ *       {@link #workTime} (10 µs unless set). A recorded event takes the clock's reading when the
+ *       stream reaches it, and {@code cuEventElapsedTime} returns the difference, refusing as CUDA
+ *       does: events created without timing or never recorded ({@code CUDA_ERROR_INVALID_HANDLE}),
+ *       or not yet passed ({@code CUDA_ERROR_NOT_READY}).
  *   <li>Kernels: the launch checks the argument list against each kernel's C signature, and Java
  *       emulations of the update, verify and fill kernels (written from their {@code .cu} sources)
  *       run when the launch does. A kernel that touches an address outside every allocation
@@ -39,11 +44,15 @@ import java.util.TreeMap;
  *       later call with it, and events recorded after the fault report it.
  *   <li>Planted failures: {@link #failNext} makes the next call of one operation fail.
  * </ul>
- * It keeps every resource it hands out until it is freed, so {@link #liveResources()} shows leaks.
+ * It keeps every resource it hands out until it is freed, so {@link #liveResources()} shows leaks,
+ * and logs the calls on events, kernels and copies with their handles, so {@link #calls()} shows
+ * what went to which stream in which order.
  */
 public final class FakeCudaDriver implements CudaDriver {
     private static final int CUDA_ERROR_INVALID_VALUE = 1;
     private static final int CUDA_ERROR_INVALID_CONTEXT = 201;
+    private static final int CUDA_ERROR_INVALID_HANDLE = 400;
+    private static final int CUDA_ERROR_NOT_READY = 600;
     private static final int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
     /** Device addresses of pinned host memory: the host address with this bit set. */
     private static final long MAPPED_BIT = 1L << 62;
@@ -72,6 +81,12 @@ public final class FakeCudaDriver implements CudaDriver {
     private final List<Launch> launches = new ArrayList<>();
     private boolean hold;
     private long allocatingCalls;
+    private final List<String> calls = new ArrayList<>();
+    private int eventNumbers;
+    /** The device clock, in nanoseconds. */
+    private long deviceNanos;
+    /** Device time of one piece of stream work, in nanoseconds: 10 µs unless {@link #workTime} says otherwise. */
+    private long workNanos = 10_000;
 
     /** A launch as the driver saw it. */
     public record Launch(String kernel, int gridX, int blockX, List<Object> args) {}
@@ -109,11 +124,23 @@ public final class FakeCudaDriver implements CudaDriver {
 
     private static final class FakeEvent implements Event {
         final FakeContext context;
+        final int number;
+        final boolean timing;
+        boolean recorded;
         boolean complete = true;
         Integer error;
+        /** The device clock when the stream reached the event. */
+        long at;
 
-        FakeEvent(FakeContext context) {
+        FakeEvent(FakeContext context, int number, boolean timing) {
             this.context = context;
+            this.number = number;
+            this.timing = timing;
+        }
+
+        @Override
+        public String toString() {
+            return "e" + number;
         }
     }
 
@@ -184,6 +211,11 @@ public final class FakeCudaDriver implements CudaDriver {
         }
     }
 
+    /** Waits until at least {@code pieces} of stream work are queued (after {@link #hold()}). */
+    public synchronized void awaitQueued(int pieces) {
+        awaitUntil(() -> queued.size() >= pieces, "awaitQueued(" + pieces + ")");
+    }
+
     /** What is queued, oldest first. */
     public synchronized List<String> queued() {
         return queued.stream().map(Op::what).toList();
@@ -191,6 +223,23 @@ public final class FakeCudaDriver implements CudaDriver {
 
     public synchronized List<Launch> launches() {
         return List.copyOf(launches);
+    }
+
+    /** Sets the device time each piece of stream work (a kernel, a copy) takes from now on. */
+    public synchronized FakeCudaDriver workTime(Duration perPiece) {
+        workNanos = perPiece.toNanos();
+        return this;
+    }
+
+    /**
+     * The calls on events, kernels and copies so far, oldest first, e.g.
+     * {@code cuEventCreate(CU_EVENT_DEFAULT) = e3}, {@code cuEventRecord(e3) on stream 0x5001},
+     * {@code cuLaunchKernel(update_int_float) on stream 0x5001},
+     * {@code cuMemcpy(DEVICE to DEVICE, bytes=16) on stream 0x5001}, {@code cuEventSynchronize(e3)},
+     * {@code cuEventElapsedTime(e3, e4)}, {@code cuEventDestroy(e3)}.
+     */
+    public synchronized List<String> calls() {
+        return List.copyOf(calls);
     }
 
     /** Calls that would allocate device or host resources, made so far. */
@@ -321,6 +370,7 @@ public final class FakeCudaDriver implements CudaDriver {
     public synchronized void launch(Function function, int gridX, int blockX, Stream stream, Object[] args) {
         FakeFunction f = (FakeFunction) function;
         String operation = "cuLaunchKernel(" + f.name() + ")";
+        calls.add(operation + on(stream));
         FakeContext context = requireContext(operation);
         planned(operation);
         checkSignature(f.name(), operation, args);
@@ -331,40 +381,72 @@ public final class FakeCudaDriver implements CudaDriver {
 
     @Override
     public synchronized Event createEvent() {
-        FakeContext context = requireContext("cuEventCreate");
+        return newEvent(false, "cuEventCreate(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)");
+    }
+
+    @Override
+    public synchronized Event createTimingEvent() {
+        return newEvent(true, "cuEventCreate(CU_EVENT_DEFAULT)");
+    }
+
+    private FakeEvent newEvent(boolean timing, String operation) {
+        FakeContext context = requireContext(operation);
+        planned(operation);
         allocatingCalls++;
-        FakeEvent event = new FakeEvent(context);
+        FakeEvent event = new FakeEvent(context, ++eventNumbers, timing);
         events.add(event);
+        calls.add(operation + " = " + event);
         return event;
     }
 
     @Override
     public synchronized void destroyEvent(Event event) {
+        calls.add("cuEventDestroy(" + event + ")");
         requireContext("cuEventDestroy");
         events.remove(event);
     }
 
     @Override
     public synchronized void recordEvent(Event event, Stream stream) {
+        FakeEvent e = (FakeEvent) event;
+        calls.add("cuEventRecord(" + e + ")" + on(stream));
         requireContext("cuEventRecord");
         planned("cuEventRecord");
-        FakeEvent e = (FakeEvent) event;
+        e.recorded = true;
         e.complete = false;
         e.error = null;
         enqueue((FakeStream) stream, "cuEventRecord", () -> {
             e.complete = true;
             e.error = e.context.sticky;
+            e.at = deviceNanos;
         });
     }
 
     @Override
     public synchronized void synchronizeEvent(Event event) {
         FakeEvent e = (FakeEvent) event;
+        calls.add("cuEventSynchronize(" + e + ")");
         planned("cuEventSynchronize");
         awaitUntil(() -> e.complete, "cuEventSynchronize");
         if (e.error != null) {
             throw new CudaException("cuEventSynchronize", e.error, JCudaDriverApi.errorName(e.error));
         }
+    }
+
+    @Override
+    public synchronized float elapsedMillis(Event start, Event end) {
+        FakeEvent s = (FakeEvent) start;
+        FakeEvent e = (FakeEvent) end;
+        calls.add("cuEventElapsedTime(" + s + ", " + e + ")");
+        planned("cuEventElapsedTime");
+        checkSticky(e.context, "cuEventElapsedTime");
+        if (!s.timing || !e.timing || !s.recorded || !e.recorded) {
+            throw new CudaException("cuEventElapsedTime", CUDA_ERROR_INVALID_HANDLE, "CUDA_ERROR_INVALID_HANDLE");
+        }
+        if (!s.complete || !e.complete) {
+            throw new CudaException("cuEventElapsedTime", CUDA_ERROR_NOT_READY, "CUDA_ERROR_NOT_READY");
+        }
+        return (e.at - s.at) / 1e6f;
     }
 
     @Override
@@ -424,6 +506,7 @@ public final class FakeCudaDriver implements CudaDriver {
 
     @Override
     public synchronized void copy(Copy1D c, Stream stream) {
+        calls.add("cuMemcpy(" + c.sourceType() + " to " + c.destinationType() + ", bytes=" + c.bytes() + ")" + on(stream));
         FakeContext context = requireContext("cuMemcpy");
         planned("cuMemcpy");
         MemorySegment source = side(c.sourceType(), c.source(), c.bytes(), context);
@@ -434,6 +517,7 @@ public final class FakeCudaDriver implements CudaDriver {
 
     @Override
     public synchronized void copy(Copy2D c, Stream stream) {
+        calls.add("cuMemcpy2D(" + c.sourceType() + " to " + c.destinationType() + ", height=" + c.height() + ")" + on(stream));
         FakeContext context = requireContext("cuMemcpy2D");
         planned("cuMemcpy2D");
         if (c.sourcePitch() < c.widthBytes() || c.destinationPitch() < c.widthBytes() || c.height() < 1) {
@@ -476,7 +560,16 @@ public final class FakeCudaDriver implements CudaDriver {
         }
     }
 
-    private void enqueue(FakeStream stream, String what, Runnable work) {
+    /** Where a call's work goes, for {@link #calls()}. */
+    private static String on(Stream stream) {
+        return stream == null ? " synchronously" : " on stream 0x" + Long.toHexString(stream.handle());
+    }
+
+    private void enqueue(FakeStream stream, String what, Runnable call) {
+        Runnable work = what.equals("cuEventRecord") ? call : () -> {
+            call.run();
+            deviceNanos += workNanos;
+        };
         Op op = new Op(stream, what, work);
         if (stream == null || !hold) {
             if (stream == null) {
@@ -489,6 +582,7 @@ public final class FakeCudaDriver implements CudaDriver {
             return;
         }
         queued.add(op);
+        notifyAll();
     }
 
     private void execute(Op op) {

@@ -2,26 +2,19 @@ package dev.kairos.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kairos.Event;
-import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
-import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
-import dev.kairos.TaskBody;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
 import dev.kairos.cuda.TaskScenario.Update;
 import dev.kairos.kernels.Kernels;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,41 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * event has, in order), error mapping, sticky failures and the task context. Not a GPU test.
  */
 @Timeout(60)
-class FakeTasksTest {
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LONG = Duration.ofSeconds(20);
-
-    private FakeCudaDriver driver;
-    private Kairos kairos;
-    private Processor gpu;
-    private Processor cpu;
-    private Memory fb;
-
-    @BeforeEach
-    void start() {
-        driver = FakeCudaDriver.oneGpu();
-        kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
-        gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
-        cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first().orElseThrow();
-        fb = kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow();
-    }
-
-    @AfterEach
-    void close() {
-        driver.release();
-        assertTimeoutPreemptively(LONG, kairos::close);
-        assertThat(driver.liveResources()).noneMatch(r -> r.startsWith("primary context"));
-    }
-
-    private RegionInstance readyInstance() {
-        RegionInstance inst = RegionInstance.create(fb, Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
-        inst.ready().await();
-        return inst;
-    }
-
-    private <A> TaskId<A> gpuTask(String name, Class<A> type, TaskBody<A> body) {
-        return kairos.registerTask(name, type, TaskVariant.on(ProcessorKind.GPU, body));
-    }
+class FakeTasksTest extends FakeGpuFixture {
 
     @Test
     void aTaskCompletesOnlyOnceTheDeviceHasPassedItsEvent() {
@@ -72,7 +31,7 @@ class FakeTasksTest {
         RegionInstance inst = readyInstance();
         driver.hold();
         Event done = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
-        awaitQueued(2);
+        driver.awaitQueued(2);
         assertThat(driver.queued()).containsExactly("cuLaunchKernel(update_int_float)", "cuEventRecord");
         assertThat(done.await(SHORT)).isEqualTo(Event.Status.PENDING);
         assertThat(driver.runNext()).isEqualTo("cuLaunchKernel(update_int_float)");
@@ -92,7 +51,7 @@ class FakeTasksTest {
         for (int i = 0; i < 5; i++) {
             notes.add(cpu.spawn(note, i, gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT)));
         }
-        awaitQueued(10);
+        driver.awaitQueued(10);
         driver.runNext();
         driver.runNext();
         notes.getFirst().await();
@@ -114,7 +73,7 @@ class FakeTasksTest {
         });
         driver.hold();
         Event done = gpu.spawn(broken, inst, Event.NO_EVENT);
-        awaitQueued(2);
+        driver.awaitQueued(2);
         assertThat(done.await(SHORT)).isEqualTo(Event.Status.PENDING);
         driver.runAll();
         assertThat(done.await(LONG)).isEqualTo(Event.Status.POISONED);
@@ -161,7 +120,7 @@ class FakeTasksTest {
         Event good = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
         Event faulty = gpu.spawn(update, new Update(inst, TaskScenario.BOGUS_ADDRESS), Event.NO_EVENT);
         Event queued = gpu.spawn(update, new Update(inst, 0), Event.NO_EVENT);
-        awaitQueued(6);
+        driver.awaitQueued(6);
         driver.runAll();
         assertThat(good.await(LONG)).isEqualTo(Event.Status.TRIGGERED);
         assertThat(faulty.await(LONG)).isEqualTo(Event.Status.POISONED);
@@ -234,13 +193,5 @@ class FakeTasksTest {
         gpu.spawn(scratch, null, Event.NO_EVENT).await();
         assertThat(read).containsExactly(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         assertThat(driver.liveResources()).noneMatch(r -> r.equals("device memory of 16 bytes") || r.equals("device memory of 8 bytes"));
-    }
-
-    private void awaitQueued(int n) {
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (driver.queued().size() < n) {
-            assertThat(System.nanoTime()).as("stream work queued: " + driver.queued()).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
     }
 }

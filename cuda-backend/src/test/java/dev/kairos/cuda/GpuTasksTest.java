@@ -1,12 +1,18 @@
 package dev.kairos.cuda;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kairos.Kairos;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** On a real GPU: kernels launched by tasks, and ZERO_COPY memory shared by GPU and CPU tasks. */
+/**
+ * On a real GPU: kernels launched by tasks, ZERO_COPY memory shared by GPU and CPU tasks, and device
+ * work timed with CUDA events.
+ */
 @Tag("gpu")
 @Timeout(120)
 class GpuTasksTest {
@@ -20,6 +26,15 @@ class GpuTasksTest {
     void aGpuTaskWritesZeroCopyMemoryThatACpuTaskReads() {
         try (Kairos kairos = Gpus.startReal(Gpus.smallConfig().build())) {
             TaskScenario.gpuWritesZeroCopyAndCpuReads(kairos);
+        }
+    }
+
+    @Test
+    void aKernelAndADeviceCopyAreTimedOnTheDevice() {
+        try (Kairos kairos = Gpus.startReal(Gpus.smallConfig().build())) {
+            TaskScenario.Timings timings = TaskScenario.timedKernelAndCopy(kairos);
+            assertThat(timings.kernel()).isPositive().isLessThan(Duration.ofSeconds(1));
+            assertThat(timings.copy()).isPositive().isLessThan(Duration.ofSeconds(1));
         }
     }
 }

@@ -19,15 +19,18 @@ import dev.kairos.TaskVariant;
 import dev.kairos.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * GPU tasks that launch the tutorial's kernels through {@link CudaTaskContext}, checked the same
- * way over the test double and on a GPU: a GPU writer and a CPU reader of ZERO_COPY memory, and a
- * planted kernel fault.
+ * way over the test double and on a GPU: a GPU writer and a CPU reader of ZERO_COPY memory, a
+ * kernel and a device copy timed with CUDA events, and a planted kernel fault.
  */
 final class TaskScenario {
     static final int FIELD = 101;
@@ -76,6 +79,43 @@ final class TaskScenario {
             done.await();
             assertThat(checked.get()).isEqualTo(20_051);
         }
+    }
+
+    /** What {@link #timedKernelAndCopy} measured: the device time of the kernel and of the copy. */
+    record Timings(Duration kernel, Duration copy) {}
+
+    /**
+     * A GPU task times the update kernel over field {@value #FIELD} of a GPU_FB instance, then a
+     * device copy of the field's bytes to a scratch buffer, and reads the copy back: it holds what
+     * the kernel wrote.
+     */
+    static Timings timedKernelAndCopy(Kairos kairos) {
+        Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
+        Memory fb = kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow();
+        RegionInstance inst = RegionInstance.create(fb, Rect.of(0, 9_999), FIELDS, 0, Event.NO_EVENT);
+        AtomicReference<Timings> timings = new AtomicReference<>();
+        AtomicReference<byte[]> copied = new AtomicReference<>();
+        TaskId<RegionInstance> timed = kairos.registerTask("timed", RegionInstance.class, TaskVariant.on(ProcessorKind.GPU, (ctx, i) -> {
+            CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+            FieldPointer f = cuda.devicePointer(i, FIELD);
+            long count = i.layout().bounds().volume();
+            Duration kernel = cuda.time(() -> cuda.launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, 64, 256, f, f.lo(), count,
+                    f.stride(), 1));
+            long bytes = count * f.stride();
+            try (DeviceBuffer copy = cuda.allocate(bytes)) {
+                Duration copying = cuda.time(() -> cuda.copy(f.address(), copy.address(), bytes));
+                copied.set(cuda.read(copy.address(), (int) bytes));
+                timings.set(new Timings(kernel, copying));
+            }
+        }));
+        gpu.spawn(timed, inst, inst.ready()).await();
+        inst.destroy().await();
+        ByteBuffer bytes = ByteBuffer.wrap(copied.get()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int p = 0; p < 10_000; p++) {
+            assertThat(bytes.getInt(8 * p)).as("x of point %d", p).isEqualTo(p + 1);
+            assertThat(bytes.getFloat(8 * p + 4)).as("y of point %d", p).isEqualTo(p + 2f);
+        }
+        return timings.get();
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.kairos.kernels.Kernels;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 /**
  * The tutorial's writer and reader as GPU tasks: the same values as the CPU bodies
@@ -23,6 +24,14 @@ import java.nio.ByteOrder;
  * Tasks tasks = DeferredAllocation.register(kairos,
  *         List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.write(b)), GpuVariants.writer()),
  *         List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> DeferredAllocation.verify(b)), GpuVariants.reader()));
+ * }
+ *
+ * <p>{@link #write} and {@link #verify} are the same work for a body of one's own: they hand the
+ * kernel launches to a caller that runs them, e.g. timed on the device:
+ *
+ * {@snippet :
+ * CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+ * GpuVariants.write(ctx, batch, launches -> took.set(cuda.time(launches)));
  * }
  */
 public final class GpuVariants {
@@ -40,11 +49,19 @@ public final class GpuVariants {
 
     /** The writer on a GPU: x = p + 1, y = p + 2 in field 101; x = p + 2, y = p + 3 in field 102. */
     public static TaskVariant<Batch> writer() {
-        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
-            Fields f = Fields.of(ctx, batch);
-            if (f.count() == 0) {
-                return;
-            }
+        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> write(ctx, batch, Runnable::run));
+    }
+
+    /**
+     * The writer's work in a GPU body: {@code enqueue} is handed the launches of both update kernels
+     * and must run them once. An empty batch launches nothing and does not call it.
+     */
+    public static void write(TaskContext ctx, Batch batch, Consumer<Runnable> enqueue) {
+        Fields f = Fields.of(ctx, batch);
+        if (f.count() == 0) {
+            return;
+        }
+        enqueue.accept(() -> {
             f.cuda().launch(Kernels.TUTORIAL, Kernels.UPDATE_INT_FLOAT, f.grid(), BLOCK, f.f1().at(f.lo()), f.lo(), f.count(),
                     f.f1().stride(), 1);
             f.cuda().launch(Kernels.TUTORIAL, Kernels.UPDATE_LONG_DOUBLE, f.grid(), BLOCK, f.f2().at(f.lo()), f.lo(), f.count(),
@@ -60,46 +77,57 @@ public final class GpuVariants {
      *     on the CPU; the first wrong point wins, field 101 before 102 at the same point
      */
     public static TaskVariant<Batch> reader() {
-        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> {
-            Fields f = Fields.of(ctx, batch);
-            if (f.count() == 0) {
-                return;
-            }
-            CudaTaskContext cuda = f.cuda();
-            FieldPointer f1 = f.f1();
-            FieldPointer f2 = f.f2();
-            long lo = f.lo();
-            long count = f.count();
-            int grid = f.grid();
-            // Per field: mismatches (8 bytes), then first_bad_index (8 bytes).
-            try (DeviceBuffer counters = cuda.allocate(32)) {
-                long c1 = counters.address();
-                long c2 = c1 + 16;
-                cuda.write(c1, littleEndian(0, NO_MISMATCH, 0, NO_MISMATCH));
+        return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> verify(ctx, batch, Runnable::run));
+    }
+
+    /**
+     * The reader's work in a GPU body: {@code enqueue} is handed the launches of both verify kernels
+     * and must run them once; the mismatch counters are set before it and read back after it. An
+     * empty batch launches nothing and does not call it.
+     *
+     * @throws VerificationException as {@link #reader}'s body
+     */
+    public static void verify(TaskContext ctx, Batch batch, Consumer<Runnable> enqueue) throws VerificationException {
+        Fields f = Fields.of(ctx, batch);
+        if (f.count() == 0) {
+            return;
+        }
+        CudaTaskContext cuda = f.cuda();
+        FieldPointer f1 = f.f1();
+        FieldPointer f2 = f.f2();
+        long lo = f.lo();
+        long count = f.count();
+        int grid = f.grid();
+        // Per field: mismatches (8 bytes), then first_bad_index (8 bytes).
+        try (DeviceBuffer counters = cuda.allocate(32)) {
+            long c1 = counters.address();
+            long c2 = c1 + 16;
+            cuda.write(c1, littleEndian(0, NO_MISMATCH, 0, NO_MISMATCH));
+            enqueue.accept(() -> {
                 cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_INT_FLOAT, grid, BLOCK, f1.at(lo), lo, count, f1.stride(), 1,
                         c1, c1 + 8);
                 cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_LONG_DOUBLE, grid, BLOCK, f2.at(lo), lo, count, f2.stride(), 2L,
                         c2, c2 + 8);
-                ByteBuffer result = ByteBuffer.wrap(cuda.read(c1, 32)).order(ByteOrder.LITTLE_ENDIAN);
-                long bad1 = result.getLong(0) == 0 ? NO_MISMATCH : result.getLong(8);
-                long bad2 = result.getLong(16) == 0 ? NO_MISMATCH : result.getLong(24);
-                if (bad1 == NO_MISMATCH && bad2 == NO_MISMATCH) {
-                    return;
-                }
-                if (bad1 <= bad2) {
-                    long p = lo + bad1;
-                    ByteBuffer e = element(cuda, f1.at(p), 8);
-                    throw new VerificationException(batch.number(), FIELD_INT_FLOAT, p,
-                            "{x=" + (int) (p + 1) + ", y=" + (float) (p + 2) + "}",
-                            "{x=" + e.getInt(0) + ", y=" + e.getFloat(4) + "}");
-                }
-                long p = lo + bad2;
-                ByteBuffer e = element(cuda, f2.at(p), 16);
-                throw new VerificationException(batch.number(), FIELD_LONG_DOUBLE, p,
-                        "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}",
-                        "{x=" + e.getLong(0) + ", y=" + e.getDouble(8) + "}");
+            });
+            ByteBuffer result = ByteBuffer.wrap(cuda.read(c1, 32)).order(ByteOrder.LITTLE_ENDIAN);
+            long bad1 = result.getLong(0) == 0 ? NO_MISMATCH : result.getLong(8);
+            long bad2 = result.getLong(16) == 0 ? NO_MISMATCH : result.getLong(24);
+            if (bad1 == NO_MISMATCH && bad2 == NO_MISMATCH) {
+                return;
             }
-        });
+            if (bad1 <= bad2) {
+                long p = lo + bad1;
+                ByteBuffer e = element(cuda, f1.at(p), 8);
+                throw new VerificationException(batch.number(), FIELD_INT_FLOAT, p,
+                        "{x=" + (int) (p + 1) + ", y=" + (float) (p + 2) + "}",
+                        "{x=" + e.getInt(0) + ", y=" + e.getFloat(4) + "}");
+            }
+            long p = lo + bad2;
+            ByteBuffer e = element(cuda, f2.at(p), 16);
+            throw new VerificationException(batch.number(), FIELD_LONG_DOUBLE, p,
+                    "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}",
+                    "{x=" + e.getLong(0) + ", y=" + e.getDouble(8) + "}");
+        }
     }
 
     /** What both bodies launch over: the batch's two fields on the device, its points, and the grid. */

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -123,7 +124,15 @@ class BenchCommandTest {
     void bandwidthOnAGpuSaysWhyThereIsNone() {
         Run run = bench("bandwidth", "--batch-bytes", "1M", "--processor", "gpu");
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.err()).contains("no GPU processor: ");
+        assertThat(run.err()).contains("--processor gpu: no GPU processor: CUDA: unavailable — disabled by configuration (cuda=off)");
+    }
+
+    @Test
+    void bandwidthHoldsTheCpuToEightyPercentOfTheCopy() {
+        Run run = bench("bandwidth", "--batch-bytes", "1M", "--layout", "soa");
+        assertThat(run.rows()).filteredOn(r -> r.get("metric").equals("writer+reader / copy")).singleElement()
+                .satisfies(r -> assertThat(r.get("target")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("atLeast", 80.0));
+        assertThat(run.out()).contains("times by the host's clock around each task's spawn and await");
     }
 
     @Test
