@@ -98,6 +98,17 @@ skipped=$(( $(count skipped) + $(count aborted) ))
 SCRIPT
 chmod +x "$staging/run-gpu-tests.sh"
 
+cat > "$staging/kairos" <<'SCRIPT'
+#!/bin/sh
+# The kairos command on the bundled Java runtime, for the GPU figures the tests do not print:
+#   ./kairos machine
+#   ./kairos run deferred-allocation --batches 1000 --verify-on cpu
+#   ./kairos bench bandwidth --processor gpu --fbmem 512M
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/lib/*" dev.kairos.cli.Main "$@"
+SCRIPT
+chmod +x "$staging/kairos"
+
 rm -rf "$dist"
 mkdir -p "$(dirname "$dist")"
 cp -R "$staging" "$dist"
