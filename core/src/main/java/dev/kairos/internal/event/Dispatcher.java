@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * triggered, in order. A frame is popped before its last waiter runs, so a chain of events with one
  * waiter each never grows the stack past one frame.
  *
- * <p>Arrivals at a wide merge are counted here, without an atomic operation each (see
- * {@link MergeEvent#arriveFrom}): the dispatcher holds them and hands them to the merge at once when
+ * <p>Arrivals at a wide merge created on this thread are counted here, without an atomic operation
+ * each (see {@link MergeEvent}): the dispatcher holds them and hands them to the merge at once when
  * they are its last, else when its loop ends.
  *
  * <p>Thread-confined: one instance per thread, never shared.

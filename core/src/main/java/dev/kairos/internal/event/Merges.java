@@ -47,40 +47,37 @@ public final class Merges {
 
     /**
      * A merge. Its inputs arrive through its waiters on them (an {@link Input} node, or a slot of a
-     * {@link MergeBlock}), each decrementing {@code remaining} atomically; when the input that triggers is dispatched by a {@link Dispatcher}, a wide merge
-     * is instead counted by that dispatcher ({@link #arriveFrom}): the first such arrival claims the
-     * merge for it (one CAS), later ones add to the plain {@code held} count, and the held arrivals
-     * are subtracted from {@code remaining} with one atomic operation, at once when they are all that
-     * is left (so the merge triggers exactly where it would have), else when the dispatcher's loop
-     * ends. Arrivals from other threads meanwhile take the atomic path, so none is lost; a merge
-     * they complete triggers when the holder hands its arrivals over.
+     * {@link MergeBlock}), each decrementing {@code remaining} atomically. A wide merge is instead
+     * counted without an atomic operation per input when its inputs are dispatched on the thread
+     * that created it (a graph built and triggered by one thread, a task merging work that completes
+     * on its own processor): that thread's {@link Dispatcher} is the merge's {@code holder}, adds
+     * each arrival it dispatches to the plain {@code held} count ({@link #arriveFrom}), and
+     * subtracts them from {@code remaining} with one atomic operation when its dispatch loop ends
+     * ({@link #releaseHeld}); when they are all that is left, it completes the merge at once, where
+     * an atomic count would have. Arrivals dispatched on other threads take the atomic path, so none
+     * is lost; a merge they complete triggers when the holder hands its arrivals over.
      */
     static final class MergeEvent extends EventImpl {
-        /** Merges of fewer inputs than this are counted atomically: claiming one would cost as much. */
+        /** Merges of fewer inputs than this are counted atomically: holding arrivals would save nothing. */
         private static final int HELD_MIN_INPUTS = 4;
         private static final VarHandle REMAINING;
-        private static final VarHandle HOLDER;
 
         static {
             try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                REMAINING = lookup.findVarHandle(MergeEvent.class, "remaining", int.class);
-                HOLDER = lookup.findVarHandle(MergeEvent.class, "holder", Dispatcher.class);
+                REMAINING = MethodHandles.lookup().findVarHandle(MergeEvent.class, "remaining", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
         private final boolean ignoreFaults;
-        private final boolean countedByHolder;
+
+        /** The dispatcher of the creating thread, which counts its arrivals in {@code held}; null for a narrow merge. */
+        private final Dispatcher holder;
 
         /** Inputs (plus one guard) still to arrive, held ones included; decremented atomically through {@link #REMAINING}. */
         @SuppressWarnings("unused")
         private volatile int remaining;
-
-        /** The dispatcher holding arrivals of this merge, or null; claimed by CAS through {@link #HOLDER}. */
-        @SuppressWarnings("unused")
-        private volatile Dispatcher holder;
 
         /** Arrivals counted by {@code holder} and not yet subtracted; read and written by its thread only. */
         private int held;
@@ -88,7 +85,7 @@ public final class Merges {
         MergeEvent(int remaining, boolean ignoreFaults) {
             this.remaining = remaining;
             this.ignoreFaults = ignoreFaults;
-            this.countedByHolder = remaining > HELD_MIN_INPUTS;
+            this.holder = remaining > HELD_MIN_INPUTS ? Dispatcher.current() : null;
         }
 
         void arrive(Poison poison) {
@@ -102,38 +99,31 @@ public final class Merges {
 
         /** An arrival dispatched by {@code dispatcher}, on its thread. */
         void arriveFrom(Dispatcher dispatcher, Poison poison) {
-            if (!countedByHolder) {
+            if (holder != dispatcher) {
                 arrive(poison);
                 return;
-            }
-            if (holder != dispatcher) {
-                if (holder != null || !HOLDER.compareAndSet(this, null, dispatcher)) {
-                    arrive(poison);
-                    return;
-                }
-                dispatcher.hold(this);
             }
             if (poison != null && !ignoreFaults) {
                 poisonNow(poison);
             }
             if (++held == remaining) {
                 // Every arrival still missing is held here, so no other thread can touch the count:
-                // complete now, where an atomic count would have, without another atomic operation.
+                // complete now, where an atomic count would have, without an atomic operation.
                 held = 0;
                 REMAINING.setRelease(this, 0);
-                HOLDER.setRelease(this, null);
                 dispatcher.finish(this, null);
+            } else if (held == 1) {
+                dispatcher.hold(this);
             }
         }
 
-        /** Subtracts the arrivals {@code dispatcher} holds, if it still holds this merge; on its thread. */
+        /** Subtracts the arrivals its holder holds; on the holder's thread, when its dispatch loop ends. */
         void releaseHeld(Dispatcher dispatcher) {
-            if (holder != dispatcher) {
-                return; // already handed over
-            }
             int arrivals = held;
+            if (arrivals == 0) {
+                return; // completed, or handed over already
+            }
             held = 0;
-            HOLDER.setRelease(this, null); // after clearing held: the next holder's CAS sees it zero
             if ((int) REMAINING.getAndAdd(this, -arrivals) == arrivals) {
                 dispatcher.finish(this, null);
             }

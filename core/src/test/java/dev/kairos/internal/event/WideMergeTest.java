@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -93,6 +94,38 @@ class WideMergeTest {
     }
 
     @Test
+    void aMergeWhoseLastInputArrivesOnAnotherThreadWhileItsHolderHoldsTheRestTriggersWhenTheyAreHandedOver() {
+        UserEventImpl trigger = new UserEventImpl();
+        UserEventImpl elsewhere = new UserEventImpl();
+        List<Event> inputs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UserEventImpl chained = new UserEventImpl();
+            chained.trigger(trigger);
+            inputs.add(chained);
+        }
+        inputs.add(elsewhere);
+        Event merge = Event.merge(inputs); // created here: this thread's dispatcher holds its arrivals
+        trigger.addWaiter(new Node() {
+            @Override
+            protected void onTrigger(EventImpl source, Poison poison) {
+                // Inside this thread's dispatch loop, with the four chained arrivals held: the last
+                // input arrives on another thread, atomically, and cannot finish the merge itself.
+                Thread other = Thread.ofPlatform().start(elsewhere::trigger);
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                assertThat(merge.hasTriggered()).as("merge while its holder still holds four arrivals").isFalse();
+            }
+        });
+
+        trigger.trigger();
+
+        assertThat(merge.status()).isEqualTo(Event.Status.TRIGGERED);
+    }
+
+    @Test
     void aPoisonedInputPoisonsTheWideMergeAtOnceAndOneIgnoringFaultsStillWaitsForTheRest() {
         UserEventImpl trigger = new UserEventImpl();
         UserEventImpl late = new UserEventImpl();
@@ -165,9 +198,10 @@ class WideMergeTest {
     }
 
     /**
-     * Threads build merges over a shared pool of user events while other threads trigger and cancel
-     * them, some directly and some through chains (so arrivals come from dispatch loops on several
-     * threads at once, racing with registration).
+     * Threads build merges over a shared pool of user events while they and other threads trigger
+     * and cancel them, some directly and some through chains (so arrivals come from dispatch loops
+     * on several threads at once, held by the merge's own thread or counted atomically by others,
+     * racing with registration).
      */
     @Property(tries = 60)
     void concurrentRegistrationAndTriggeringFinishEveryMergeOnceAfterAllItsInputs(
@@ -202,6 +236,26 @@ class WideMergeTest {
         }
 
         Event[][] merges = new Event[builders][mergesPerBuilder];
+        List<Integer> roots = new ArrayList<>();
+        for (int i = 0; i < pool; i++) {
+            if (!chained[i]) {
+                roots.add(i);
+            }
+        }
+        Collections.shuffle(roots, random);
+        // Builders trigger a share of the roots too, between merges: a merge's own thread then
+        // dispatches some of its arrivals (held, without atomics) while other threads dispatch others.
+        int finishers = builders + triggerThreads;
+        IntConsumer finishShare = thread -> {
+            for (int r = thread; r < roots.size(); r += finishers) {
+                int i = roots.get(r);
+                if (cancelled[i]) {
+                    inputs[i].cancel();
+                } else {
+                    inputs[i].trigger();
+                }
+            }
+        };
         AtomicIntegerArray told = new AtomicIntegerArray(builders * mergesPerBuilder);
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
@@ -214,6 +268,9 @@ class WideMergeTest {
                     List<Event> in = new ArrayList<>();
                     for (int k : chosen[builder][m]) {
                         in.add(inputs[k]);
+                    }
+                    if (m == mergesPerBuilder / 2) {
+                        finishShare.accept(builder);
                     }
                     Event merge = ignoring[builder][m] ? Event.mergeIgnoringFaults(in) : Event.merge(in);
                     merges[builder][m] = merge;
@@ -233,25 +290,11 @@ class WideMergeTest {
                 }
             }));
         }
-        List<Integer> roots = new ArrayList<>();
-        for (int i = 0; i < pool; i++) {
-            if (!chained[i]) {
-                roots.add(i);
-            }
-        }
-        Collections.shuffle(roots, random);
-        for (int t = 0; t < triggerThreads; t++) {
+        for (int t = builders; t < finishers; t++) {
             int thread = t;
             threads.add(Thread.ofPlatform().start(() -> {
                 await(start);
-                for (int r = thread; r < roots.size(); r += triggerThreads) {
-                    int i = roots.get(r);
-                    if (cancelled[i]) {
-                        inputs[i].cancel();
-                    } else {
-                        inputs[i].trigger();
-                    }
-                }
+                finishShare.accept(thread);
             }));
         }
         start.countDown();
