@@ -1,8 +1,8 @@
 package dev.kairos;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,16 +27,20 @@ public final class InstanceLayout {
     /** Where each array of a structs-of-arrays layout starts, relative to the instance. */
     public static final long SOA_ARRAY_ALIGNMENT = 64;
 
+    private static final Comparator<FieldLayout> BY_ID = Comparator.comparingInt(FieldLayout::fieldId);
+
     private final Rect bounds;
     private final int blockSize;
-    private final SortedMap<Integer, FieldLayout> fields;
+    private final FieldLayout[] fields;  // by increasing id
     private final long totalBytes;
     private final long alignment;
+    /** {@link #fields()}, built on its first call: the layout itself only needs the array. */
+    private volatile SortedMap<Integer, FieldLayout> fieldMap;
 
-    private InstanceLayout(Rect bounds, int blockSize, SortedMap<Integer, FieldLayout> fields, long totalBytes, long alignment) {
+    private InstanceLayout(Rect bounds, int blockSize, FieldLayout[] fields, long totalBytes, long alignment) {
         this.bounds = bounds;
         this.blockSize = blockSize;
-        this.fields = Collections.unmodifiableSortedMap(fields);
+        this.fields = fields;
         this.totalBytes = totalBytes;
         this.alignment = alignment;
     }
@@ -58,48 +62,69 @@ public final class InstanceLayout {
             throw new IllegalArgumentException(
                     "blockSize=" + blockSize + " is not supported: use 0 (structs of arrays) or 1 (arrays of structs)");
         }
-        SortedMap<Integer, Long> sizes = new TreeMap<>();
-        fieldSizes.forEach((id, size) -> {
-            if (id == null || size == null || size <= 0) {
-                throw new IllegalArgumentException("field size must be > 0: field=" + id + " size=" + size);
-            }
-            sizes.put(id, size);
-        });
+        FieldLayout[] fields = byId(fieldSizes);
         try {
-            return blockSize == 1 ? arraysOfStructs(bounds, sizes) : structsOfArrays(bounds, sizes);
+            return blockSize == 1 ? arraysOfStructs(bounds, fields) : structsOfArrays(bounds, fields);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    "instance too large: bounds=" + bounds + " fieldSizes=" + sizes + " does not fit in a long", e);
+            throw new IllegalArgumentException("instance too large: bounds=" + bounds + " fieldSizes="
+                    + new TreeMap<>(fieldSizes) + " does not fit in a long", e);
         }
     }
 
-    private static InstanceLayout arraysOfStructs(Rect bounds, SortedMap<Integer, Long> sizes) {
+    /**
+     * Each field's id, size and alignment, by increasing id; offsets and strides are still 0. Of
+     * entries with one id (a map that compares keys by identity) the last wins, as in a map keyed by
+     * value.
+     */
+    private static FieldLayout[] byId(Map<Integer, Long> fieldSizes) {
+        FieldLayout[] fields = new FieldLayout[fieldSizes.size()];
+        int n = 0;
+        for (Map.Entry<Integer, Long> e : fieldSizes.entrySet()) {
+            Integer id = e.getKey();
+            Long size = e.getValue();
+            if (id == null || size == null || size <= 0) {
+                throw new IllegalArgumentException("field size must be > 0: field=" + id + " size=" + size);
+            }
+            if (n == fields.length) {
+                fields = Arrays.copyOf(fields, n + 1);  // a concurrent map may grow while iterated
+            }
+            fields[n++] = new FieldLayout(id, size, fieldAlignment(size), 0, 0);
+        }
+        Arrays.sort(fields, 0, n, BY_ID);  // stable: entries with one id keep their order
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == n - 1 || fields[i + 1].fieldId() != fields[i].fieldId()) {
+                fields[distinct++] = fields[i];
+            }
+        }
+        return distinct == fields.length ? fields : Arrays.copyOf(fields, distinct);
+    }
+
+    private static InstanceLayout arraysOfStructs(Rect bounds, FieldLayout[] fields) {
         long offset = 0;
         long maxAlignment = 1;
-        List<long[]> placed = new ArrayList<>();
-        for (var e : sizes.entrySet()) {
-            long align = fieldAlignment(e.getValue());
-            offset = alignUp(offset, align);
-            placed.add(new long[] {e.getKey(), e.getValue(), align, offset});
-            offset = Math.addExact(offset, e.getValue());
-            maxAlignment = Math.max(maxAlignment, align);
+        for (FieldLayout f : fields) {
+            offset = Math.addExact(alignUp(offset, f.alignment()), f.size());
+            maxAlignment = Math.max(maxAlignment, f.alignment());
         }
         long stride = alignUp(offset, maxAlignment);
-        SortedMap<Integer, FieldLayout> fields = new TreeMap<>();
-        for (long[] f : placed) {
-            fields.put((int) f[0], new FieldLayout((int) f[0], f[1], f[2], f[3], stride));
+        offset = 0;
+        for (int i = 0; i < fields.length; i++) {
+            FieldLayout f = fields[i];
+            offset = alignUp(offset, f.alignment());
+            fields[i] = new FieldLayout(f.fieldId(), f.size(), f.alignment(), offset, stride);
+            offset += f.size();
         }
         return new InstanceLayout(bounds, 1, fields, Math.multiplyExact(bounds.volume(), stride), maxAlignment);
     }
 
-    private static InstanceLayout structsOfArrays(Rect bounds, SortedMap<Integer, Long> sizes) {
+    private static InstanceLayout structsOfArrays(Rect bounds, FieldLayout[] fields) {
         long offset = 0;
-        SortedMap<Integer, FieldLayout> fields = new TreeMap<>();
-        for (var e : sizes.entrySet()) {
+        for (int i = 0; i < fields.length; i++) {
             offset = alignUp(offset, SOA_ARRAY_ALIGNMENT);
-            long size = e.getValue();
-            fields.put(e.getKey(), new FieldLayout(e.getKey(), size, fieldAlignment(size), offset, size));
-            offset = Math.addExact(offset, Math.multiplyExact(bounds.volume(), size));
+            FieldLayout f = fields[i];
+            fields[i] = new FieldLayout(f.fieldId(), f.size(), f.alignment(), offset, f.size());
+            offset = Math.addExact(offset, Math.multiplyExact(bounds.volume(), f.size()));
         }
         return new InstanceLayout(bounds, 0, fields, offset, SOA_ARRAY_ALIGNMENT);
     }
@@ -123,7 +148,20 @@ public final class InstanceLayout {
 
     /** Every field, by id. */
     public SortedMap<Integer, FieldLayout> fields() {
-        return fields;
+        SortedMap<Integer, FieldLayout> map = fieldMap;
+        if (map == null) {
+            synchronized (fields) {
+                map = fieldMap;
+                if (map == null) {
+                    SortedMap<Integer, FieldLayout> byId = new TreeMap<>();
+                    for (FieldLayout f : fields) {
+                        byId.put(f.fieldId(), f);
+                    }
+                    fieldMap = map = Collections.unmodifiableSortedMap(byId);
+                }
+            }
+        }
+        return map;
     }
 
     /**
@@ -132,11 +170,20 @@ public final class InstanceLayout {
      * @throws IllegalArgumentException if there is no such field; the message lists the fields
      */
     public FieldLayout field(int fieldId) {
-        FieldLayout f = fields.get(fieldId);
-        if (f == null) {
-            throw new IllegalArgumentException("no field " + fieldId + " in this instance: fields=" + fields.keySet());
+        int lo = 0;
+        int hi = fields.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int id = fields[mid].fieldId();
+            if (id < fieldId) {
+                lo = mid + 1;
+            } else if (id > fieldId) {
+                hi = mid - 1;
+            } else {
+                return fields[mid];
+            }
         }
-        return f;
+        throw new IllegalArgumentException("no field " + fieldId + " in this instance: fields=" + fields().keySet());
     }
 
     /** The byte offset where {@code fieldId} of {@code point} starts, relative to the instance. */
@@ -161,6 +208,6 @@ public final class InstanceLayout {
     @Override
     public String toString() {
         return "InstanceLayout[bounds=" + bounds + ", blockSize=" + blockSize + ", totalBytes=" + totalBytes
-                + ", fields=" + fields.values() + "]";
+                + ", fields=" + Arrays.asList(fields) + "]";
     }
 }

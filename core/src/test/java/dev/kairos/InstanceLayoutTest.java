@@ -3,6 +3,7 @@ package dev.kairos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,31 @@ class InstanceLayoutTest {
         assertThat(aos.field(7).offset()).isEqualTo(6);
         assertThat(aos.field(3).stride()).isEqualTo(8);
         assertThat(aos.totalBytes()).isEqualTo(80);
+    }
+
+    @Test
+    void fieldsIsAnUnmodifiableMapInIdOrderNegativeIdsFirst() {
+        InstanceLayout soa = InstanceLayout.of(Rect.of(0, 9), Map.of(7, 1L, -3, 4L, 5, 2L), 0);
+        assertThat(soa.fields().keySet()).containsExactly(-3, 5, 7);
+        assertThat(soa.fields().get(5)).isEqualTo(soa.field(5));
+        assertThat(soa.fields()).isSameAs(soa.fields());
+        assertThatThrownBy(() -> soa.fields().remove(5)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(soa.toString()).contains("fields=[FieldLayout[fieldId=-3,", "FieldLayout[fieldId=7, size=1, alignment=1, offset=128");
+    }
+
+    @Test
+    void ofAMapHoldingOneIdTwiceTheLastEntryCountsAsAPutWould() {
+        Integer first = 1_000;
+        Integer second = 1_000;  // boxed apart: 1 000 lies outside the Integer cache
+        assertThat(first).isNotSameAs(second);
+        Map<Integer, Long> sizes = new IdentityHashMap<>();
+        sizes.put(first, 16L);
+        sizes.put(second, 8L);
+        long last = sizes.values().stream().reduce((a, b) -> b).orElseThrow();
+        InstanceLayout aos = InstanceLayout.of(Rect.of(0, 9), sizes, 1);
+        assertThat(aos.fields()).containsOnlyKeys(1_000);
+        assertThat(aos.field(1_000).size()).isEqualTo(last);
+        assertThat(aos.totalBytes()).isEqualTo(10 * last);
     }
 
     @Test

@@ -203,6 +203,19 @@ class RegionInstanceTest {
     }
 
     @Test
+    void aMemoryWarnsOfItsFirstTenFailedAllocationsAndSaysWhenItStops() {
+        RegionInstance filler = RegionInstance.create(sys, Rect.of(0, (1 << 20) / 32 - 1), FIELDS, 1, Event.NO_EVENT);
+        String log = LogCapture.stderrOf(() -> {
+            for (int i = 0; i < 11; i++) {
+                assertThat(RegionInstance.create(sys, Rect.of(0, 9), FIELDS, 1, Event.NO_EVENT).ready().isPoisoned()).isTrue();
+            }
+        });
+        assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("failed: "))).hasSize(10);
+        assertThat(log).containsOnlyOnce("(further allocation failures in mem:sys are logged at DEBUG)");
+        filler.destroy().await();
+    }
+
+    @Test
     void instancesAreHandlesPrintedAsInstN() {
         RegionInstance a = RegionInstance.create(sys, Rect.of(0, 0), FIELDS, 1, Event.NO_EVENT);
         RegionInstance b = RegionInstance.create(sys, Rect.of(0, 0), FIELDS, 1, Event.NO_EVENT);

@@ -13,8 +13,7 @@ import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,22 +225,23 @@ public final class MemoryImpl implements Memory {
 
     // ---------------------------------------------------------------- effects
 
-    /** What the planner did under the lock, acted on after it. */
+    /**
+     * What the planner did under the lock, acted on after it, in the planner's order. An effect is a
+     * target and a number: the instance that was allocated and its offset, the destroy that took
+     * effect and 1 if its instance held bytes, or a failed allocation. The first effect, usually the
+     * only one, is held in fields; arrays are made for the rest.
+     */
     private final class Effects implements AllocationPlanner.Effects {
-        private final List<Runnable> actions = new ArrayList<>(2);
+        private int count;
+        private Object first;
+        private long firstValue;
+        private Object[] targets;  // from the second effect on
+        private long[] values;
 
         @Override
         public void allocated(AllocationPlanner.Request request, long offset) {
-            InstanceImpl instance = (InstanceImpl) request.owner();
             allocations++;
-            actions.add(() -> {
-                instance.offset = offset;
-                if (instance.profile != null) {
-                    instance.profile.ready();
-                }
-                instance.ready.triggerNow();
-                runtime.operationFinished();
-            });
+            add(request.owner(), offset);
         }
 
         @Override
@@ -251,43 +251,93 @@ public final class MemoryImpl implements Memory {
             failedAllocations++;
             boolean warn = failuresLogged < WARN_FAILURES;
             boolean lastWarning = ++failuresLogged == WARN_FAILURES;
-            actions.add(() -> {
-                if (warn) {
-                    log.warn(lastWarning ? message + " (further allocation failures in " + MemoryImpl.this + " are logged at DEBUG)" : message);
-                } else {
-                    log.debug(message);
-                }
-                InstanceAllocationException error = new InstanceAllocationException(message, failure.bytes(),
-                        failure.capacity(), failure.used(), failure.pendingRelease());
-                if (instance.profile != null) {
-                    instance.profile.allocResult(instance, false);
-                    instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
-                }
-                instance.ready.poisonNow(new Poison(error));
-                runtime.operationFinished();
-            });
+            add(new FailedAllocation(instance, failure, message, warn, lastWarning), 0);
         }
 
         @Override
         public void released(AllocationPlanner.Release release) {
             InstanceImpl instance = (InstanceImpl) release.request().owner();
-            InstanceImpl.DestroyOp op = instance.destroy;
             boolean heldBytes = release.request().state() == AllocationPlanner.Request.State.FREED;
-            actions.add(() -> {
-                instance.freed = true;
-                if (instance.profile != null && heldBytes) {
-                    instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
+            add(instance.destroy, heldBytes ? 1 : 0);
+        }
+
+        private void add(Object target, long value) {
+            if (count == 0) {
+                first = target;
+                firstValue = value;
+            } else {
+                int i = count - 1;
+                if (targets == null) {
+                    targets = new Object[2];
+                    values = new long[2];
+                } else if (i == targets.length) {
+                    targets = Arrays.copyOf(targets, 2 * i);
+                    values = Arrays.copyOf(values, 2 * i);
                 }
-                op.triggerNow();
-                runtime.operationFinished();
-            });
+                targets[i] = target;
+                values[i] = value;
+            }
+            count++;
         }
 
         void run() {
-            for (Runnable action : actions) {
-                action.run();
+            if (count > 0) {
+                apply(first, firstValue);
+                for (int i = 0; i < count - 1; i++) {
+                    apply(targets[i], values[i]);
+                }
             }
         }
+
+        private void apply(Object target, long value) {
+            switch (target) {
+                case InstanceImpl instance -> triggerReady(instance, value);
+                case InstanceImpl.DestroyOp op -> triggerDestroyed(op, value != 0);
+                case FailedAllocation failure -> poisonReady(failure);
+                default -> throw new IllegalStateException("not an effect: " + target);
+            }
+        }
+    }
+
+    /** A failure as the planner reported it, with its message and log level decided under the lock. */
+    private record FailedAllocation(InstanceImpl instance, AllocFailure failure, String message, boolean warn,
+            boolean lastWarning) {}
+
+    private void triggerReady(InstanceImpl instance, long offset) {
+        instance.offset = offset;
+        if (instance.profile != null) {
+            instance.profile.ready();
+        }
+        instance.ready.triggerNow();
+        runtime.operationFinished();
+    }
+
+    private void poisonReady(FailedAllocation f) {
+        InstanceImpl instance = f.instance();
+        String message = f.message();
+        if (f.warn()) {
+            log.warn(f.lastWarning() ? message + " (further allocation failures in " + this + " are logged at DEBUG)" : message);
+        } else {
+            log.debug(message);
+        }
+        InstanceAllocationException error = new InstanceAllocationException(message, f.failure().bytes(),
+                f.failure().capacity(), f.failure().used(), f.failure().pendingRelease());
+        if (instance.profile != null) {
+            instance.profile.allocResult(instance, false);
+            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
+        }
+        instance.ready.poisonNow(new Poison(error));
+        runtime.operationFinished();
+    }
+
+    private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
+        InstanceImpl instance = op.instance;
+        instance.freed = true;
+        if (instance.profile != null && heldBytes) {
+            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
+        }
+        op.triggerNow();
+        runtime.operationFinished();
     }
 
     @Override

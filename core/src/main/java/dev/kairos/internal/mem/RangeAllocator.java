@@ -1,6 +1,7 @@
 package dev.kairos.internal.mem;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * Carves aligned sub-ranges out of one contiguous address range {@code [0, capacity)}.
@@ -16,11 +17,14 @@ import java.util.ArrayDeque;
  * fixed-seed mixer, so every run builds the same tree), which keeps its expected height
  * logarithmic in the number n of free ranges whatever order they appear in. Freeing and
  * allocating at a given offset descend one path and fix the subtree maxima on the way back:
- * O(log n). A search for an aligned block follows
- * the subtree maxima to the leftmost free range that is long enough; when alignment padding makes
- * that range too short after all, the search moves on to the next long-enough range. The worst
- * case is therefore O((k + 1) log n), where k is the number of free ranges at least {@code size}
- * long that lie below the answer and are rejected for alignment. A range of at least
+ * O(log n). Each search remembers its path from the root, so the update that follows it (taking
+ * the block it found, freeing next to the neighbours it found, or {@link #allocateAt} right after
+ * {@link #firstFit} or {@link #isFree} found that range) climbs back along that path instead of
+ * descending again, and stops where a subtree maximum stays as it was. A search for an aligned
+ * block follows the subtree maxima to the leftmost free range that is long enough; when alignment
+ * padding makes that range too short after all, the search moves on to the next long-enough range.
+ * The worst case is therefore O((k + 1) log n), where k is the number of free ranges at least
+ * {@code size} long that lie below the answer and are rejected for alignment. A range of at least
  * {@code size + alignment - 1} bytes is never rejected, and with alignment 1 nothing is.
  *
  * <p><b>Zero bytes.</b> A block has at least one byte: a zero-byte block has no address range to
@@ -81,6 +85,12 @@ public final class RangeAllocator {
     private long usedBytes;       // guarded by the memory's lock
     private int freeRangeCount;   // guarded by the memory's lock
     private long prioritySeed;    // guarded by the memory's lock
+    /**
+     * The last search's path, root first: {@code path[0, depth)}. Every update starts from such a
+     * path and leaves depth 0, so a non-empty path always runs through the current tree.
+     */
+    private Node[] path = new Node[64];  // guarded by the memory's lock
+    private int depth;                   // guarded by the memory's lock
 
     /**
      * Creates an allocator whose whole range is free.
@@ -175,7 +185,7 @@ public final class RangeAllocator {
      */
     public boolean isFree(long offset, long size) {
         checkRange(offset, size);
-        Node f = floor(offset);
+        Node f = rangeAt(offset);
         return f != null && f.end - offset >= size;
     }
 
@@ -188,7 +198,7 @@ public final class RangeAllocator {
      */
     public void allocateAt(long offset, long size) {
         checkRange(offset, size);
-        Node f = floor(offset);
+        Node f = rangeAt(offset);
         if (f == null || f.end - offset < size) {
             throw new IllegalStateException("range is not free: offset=" + offset + " size=" + size
                     + " freeRangeBelow=" + (f == null ? "none" : f));
@@ -206,31 +216,33 @@ public final class RangeAllocator {
     public void free(long offset, long size) {
         checkRange(offset, size);
         long end = offset + size;
-        Node below = floor(offset);
+        descend(offset);
+        int belowAt = deepestOnPath(offset, false);
+        int aboveAt = deepestOnPath(offset, true);
+        Node below = belowAt < 0 ? null : path[belowAt];
         if (below != null && below.end > offset) {
             throw doubleFree(offset, size, below);
         }
-        Node above = higher(offset);
+        Node above = aboveAt < 0 ? null : path[aboveAt];
         if (above != null && above.start < end) {
             throw doubleFree(offset, size, above);
         }
         boolean joinBelow = below != null && below.end == offset;
         boolean joinAbove = above != null && above.start == end;
         if (joinBelow && joinAbove) {
-            below.end = above.end;
-            root = remove(root, above.start);
-            refresh(root, below.start);
-            freeRangeCount--;
+            joinAcross(belowAt, aboveAt);
         } else if (joinBelow) {
             below.end = end;
-            refresh(root, below.start);
+            fixMaxima(belowAt, belowAt);
         } else if (joinAbove) {
             above.start = offset;  // still above every lower range: the order is kept in place
-            refresh(root, offset);
+            fixMaxima(aboveAt, aboveAt);
         } else {
-            root = insert(root, newNode(offset, end));
+            int parentAt = insert(newNode(offset, end));
+            fixMaxima(parentAt, parentAt);
             freeRangeCount++;
         }
+        depth = 0;
         freeBytes += size;
         usedBytes -= size;
     }
@@ -292,10 +304,11 @@ public final class RangeAllocator {
 
     // ---- searches -------------------------------------------------------------------------
 
-    /** The lowest free range holding an aligned block of size at or above from, or null. */
+    /** The lowest free range holding an aligned block of size at or above from, or null; the path leads to it. */
     private Node search(long size, long alignment, long from) {
         checkSize(size);
         checkAlignment(alignment);
+        depth = 0;
         if (size > capacity || from > capacity - size) {
             return null;
         }
@@ -303,10 +316,11 @@ public final class RangeAllocator {
     }
 
     /** Leftmost fit in t's subtree; left subtrees lie wholly below t.start and are skipped when that is not above from. */
-    private static Node search(Node t, long size, long alignment, long from) {
+    private Node search(Node t, long size, long alignment, long from) {
         if (t == null || t.maxLength < size) {
             return null;
         }
+        push(t);
         if (t.start > from) {
             Node inLeft = search(t.left, size, alignment, from);
             if (inLeft != null) {
@@ -316,43 +330,61 @@ public final class RangeAllocator {
         if (alignUp(Math.max(t.start, from), alignment) <= t.end - size) {
             return t;
         }
-        return search(t.right, size, alignment, from);
+        Node inRight = search(t.right, size, alignment, from);
+        if (inRight == null) {
+            depth--;
+        }
+        return inRight;
     }
 
-    /** The free range with the greatest start not above offset, or null. */
-    private Node floor(long offset) {
-        Node t = root;
-        Node best = null;
-        while (t != null) {
-            if (t.start <= offset) {
-                best = t;
-                t = t.right;
-            } else {
-                t = t.left;
+    /**
+     * The free range with the greatest start not above offset, or null; the path leads to it. The
+     * last search's range is taken without descending when it holds offset (ranges are disjoint).
+     */
+    private Node rangeAt(long offset) {
+        if (depth > 0) {
+            Node last = path[depth - 1];
+            if (last.start <= offset && offset < last.end) {
+                return last;
             }
         }
-        return best;
+        descend(offset);
+        depth = deepestOnPath(offset, false) + 1;
+        return depth == 0 ? null : path[depth - 1];
     }
 
-    /** The free range with the least start above offset, or null. */
-    private Node higher(long offset) {
-        Node t = root;
-        Node best = null;
-        while (t != null) {
-            if (t.start > offset) {
-                best = t;
-                t = t.left;
-            } else {
-                t = t.right;
-            }
+    /** Sets the path to the search path of offset, from the root down to a leaf. */
+    private void descend(long offset) {
+        depth = 0;
+        for (Node t = root; t != null; t = t.start <= offset ? t.right : t.left) {
+            push(t);
         }
-        return best;
+    }
+
+    /**
+     * Index of the deepest node on the path whose start is above offset ({@code above}) or not above
+     * it, -1 if none. After {@link #descend} these are offset's floor and its successor.
+     */
+    private int deepestOnPath(long offset, boolean above) {
+        int i = depth - 1;
+        while (i >= 0 && (path[i].start > offset) != above) {
+            i--;
+        }
+        return i;
+    }
+
+    private void push(Node t) {
+        if (depth == path.length) {
+            path = Arrays.copyOf(path, 2 * depth);
+        }
+        path[depth++] = t;
     }
 
     // ---- updates --------------------------------------------------------------------------
 
-    /** Removes {@code [offset, offset + size)} from free range f, which contains it. */
+    /** Removes {@code [offset, offset + size)} from free range f, which contains it and ends the path. */
     private void take(Node f, long offset, long size) {
+        int at = depth - 1;
         long start = f.start;
         long end = f.end;
         long blockEnd = offset + size;
@@ -360,56 +392,99 @@ public final class RangeAllocator {
         boolean keepAbove = blockEnd < end;
         if (keepBelow && keepAbove) {
             f.end = offset;
-            refresh(root, start);
-            root = insert(root, newNode(blockEnd, end));
+            int parentAt = insert(newNode(blockEnd, end));
+            fixMaxima(parentAt, Math.min(parentAt, at));
             freeRangeCount++;
         } else if (keepBelow) {
             f.end = offset;
-            refresh(root, start);
+            fixMaxima(at, at);
         } else if (keepAbove) {
             f.start = blockEnd;  // still below every higher range: the order is kept in place
-            refresh(root, blockEnd);
+            fixMaxima(at, at);
         } else {
-            root = remove(root, start);
+            unlink(at);
+            fixMaxima(at - 1, at - 1);
             freeRangeCount--;
         }
+        depth = 0;
         freeBytes -= size;
         usedBytes += size;
+    }
+
+    /** Makes the free range at path[belowAt] reach the end of the one at path[aboveAt], which goes. */
+    private void joinAcross(int belowAt, int aboveAt) {
+        path[belowAt].end = path[aboveAt].end;
+        for (int i = belowAt; i > aboveAt; i--) {
+            update(path[i]);  // below lies under above: the merge that removes above reads these maxima
+        }
+        unlink(aboveAt);
+        fixMaxima(aboveAt - 1, Math.min(belowAt, aboveAt - 1));
+        freeRangeCount--;
     }
 
     private Node newNode(long start, long end) {
         return new Node(start, end, mix(prioritySeed++));
     }
 
-    private static Node insert(Node t, Node n) {
-        if (t == null) {
-            return n;
+    /**
+     * Inserts n as a leaf under the end of the path, which must lie on n's search path, then rotates
+     * it up to its place in priority order, recomputing the maxima of the nodes it passes.
+     *
+     * @return the index on the path of n's parent, -1 when n is the root; the maxima from there up
+     *     are left to the caller
+     */
+    private int insert(Node n) {
+        if (root == null) {
+            root = n;
+            return -1;
         }
-        if (n.start < t.start) {
-            t.left = insert(t.left, n);
-            if (t.left.priority > t.priority) {
-                return rotateRight(t);
-            }
+        Node parent = path[depth - 1];
+        for (Node next = childToward(parent, n.start); next != null; next = childToward(parent, n.start)) {
+            push(next);
+            parent = next;
+        }
+        if (n.start < parent.start) {
+            parent.left = n;
         } else {
-            t.right = insert(t.right, n);
-            if (t.right.priority > t.priority) {
-                return rotateLeft(t);
-            }
+            parent.right = n;
         }
-        update(t);
-        return t;
+        int at = depth - 1;
+        while (at >= 0 && n.priority > path[at].priority) {
+            Node p = path[at];
+            if (p.left == n) {
+                p.left = n.right;
+                n.right = p;
+            } else {
+                p.right = n.left;
+                n.left = p;
+            }
+            update(p);
+            at--;
+            replaceChild(at, p, n);
+        }
+        update(n);
+        return at;
     }
 
-    private static Node remove(Node t, long start) {
-        if (start < t.start) {
-            t.left = remove(t.left, start);
-        } else if (start > t.start) {
-            t.right = remove(t.right, start);
+    private static Node childToward(Node t, long start) {
+        return start < t.start ? t.left : t.right;
+    }
+
+    /** Replaces path[at] by the merge of its children. */
+    private void unlink(int at) {
+        Node gone = path[at];
+        replaceChild(at - 1, gone, merge(gone.left, gone.right));
+    }
+
+    /** Puts replacement where child was: under path[parentAt], or at the root when parentAt is -1. */
+    private void replaceChild(int parentAt, Node child, Node replacement) {
+        if (parentAt < 0) {
+            root = replacement;
+        } else if (path[parentAt].left == child) {
+            path[parentAt].left = replacement;
         } else {
-            return merge(t.left, t.right);
+            path[parentAt].right = replacement;
         }
-        update(t);
-        return t;
     }
 
     /** Joins two treaps where every start in a is below every start in b. */
@@ -430,32 +505,20 @@ public final class RangeAllocator {
         return b;
     }
 
-    /** Recomputes the subtree maxima on the path to the range starting at start, after it changed in place. */
-    private static void refresh(Node t, long start) {
-        if (start < t.start) {
-            refresh(t.left, start);
-        } else if (start > t.start) {
-            refresh(t.right, start);
+    /**
+     * Recomputes the subtree maxima from path[from] up to the root, after changes under path[from]
+     * or on the path at path[changedAt] and below. Above changedAt the first maximum that stays as
+     * it was ends the climb: nothing above it can change.
+     */
+    private void fixMaxima(int from, int changedAt) {
+        for (int i = from; i >= 0; i--) {
+            Node t = path[i];
+            long before = t.maxLength;
+            update(t);
+            if (i <= changedAt && t.maxLength == before) {
+                return;
+            }
         }
-        update(t);
-    }
-
-    private static Node rotateRight(Node t) {
-        Node l = t.left;
-        t.left = l.right;
-        l.right = t;
-        update(t);
-        update(l);
-        return l;
-    }
-
-    private static Node rotateLeft(Node t) {
-        Node r = t.right;
-        t.right = r.left;
-        r.left = t;
-        update(t);
-        update(r);
-        return r;
     }
 
     private static void update(Node t) {

@@ -15,12 +15,12 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Random allocate / free / probe scripts against a model that could not be simpler: one boolean
- * per byte of a small memory, and first fit found by trying every aligned offset in turn.
+ * Random allocate / free / probe / take scripts against a model that could not be simpler: one
+ * boolean per byte of a small memory, and first fit found by trying every aligned offset in turn.
  */
 class RangeAllocatorPropertiesTest {
 
-    enum Kind { ALLOCATE, FREE, FREE_AGAIN, PROBE }
+    enum Kind { ALLOCATE, FREE, FREE_AGAIN, PROBE, TAKE }
 
     record Step(Kind kind, int a, int b) {}
 
@@ -32,11 +32,15 @@ class RangeAllocatorPropertiesTest {
         run(capacity, steps);
     }
 
-    /** Scripts of up to 200 steps: allocations and frees mostly, some double frees and probes. */
+    /**
+     * Scripts of up to 200 steps: allocations and frees mostly, some double frees, probes, and takes
+     * ({@code allocateAt} where a probe just looked, as the planner does).
+     */
     @Provide
     Arbitrary<List<Step>> scripts() {
         Arbitrary<Kind> kinds = Arbitraries.frequency(
-                Tuple.of(5, Kind.ALLOCATE), Tuple.of(4, Kind.FREE), Tuple.of(1, Kind.FREE_AGAIN), Tuple.of(2, Kind.PROBE));
+                Tuple.of(5, Kind.ALLOCATE), Tuple.of(4, Kind.FREE), Tuple.of(1, Kind.FREE_AGAIN), Tuple.of(2, Kind.PROBE),
+                Tuple.of(2, Kind.TAKE));
         Arbitrary<Integer> operand = Arbitraries.integers().between(0, (1 << 16) - 1);
         return Combinators.combine(kinds, operand, operand).as(Step::new).list().ofMaxSize(200);
     }
@@ -87,6 +91,27 @@ class RangeAllocatorPropertiesTest {
                             .isEqualTo(firstFit(taken, size, alignment, from));
                     int offset = step.a() % (capacity - size + 1);
                     assertThat(allocator.isFree(offset, size)).isEqualTo(!anyTaken(taken, offset, size));
+                }
+                case TAKE -> {
+                    int size = 1 + step.a() % (capacity / 2 + 1);
+                    int alignment = 1 << (step.b() % 4);
+                    int from = step.b() % (capacity + 1);
+                    boolean whereFirstFitSays = (step.a() & 0x8000) == 0;
+                    int offset = whereFirstFitSays ? firstFit(taken, size, alignment, from) : step.b() % (capacity - size + 1);
+                    boolean free = offset >= 0 && !anyTaken(taken, offset, size);
+                    if (whereFirstFitSays) {
+                        assertThat(allocator.firstFit(size, alignment, from)).isEqualTo(offset);
+                    } else {
+                        assertThat(allocator.isFree(offset, size)).isEqualTo(free);
+                    }
+                    if (free) {
+                        allocator.allocateAt(offset, size);
+                        mark(taken, offset, size, true);
+                        blocks.add(new Block(offset, size));
+                    } else if (offset >= 0) {
+                        assertThatThrownBy(() -> allocator.allocateAt(offset, size))
+                                .isInstanceOf(IllegalStateException.class);
+                    }
                 }
             }
             allocator.checkInvariants();
