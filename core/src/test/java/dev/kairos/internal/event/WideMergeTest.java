@@ -78,12 +78,7 @@ class WideMergeTest {
     void aMergeCompletedByHeldArrivalsRunsItsWaitersBeforeTheNextWaiterOfTheEvent() {
         UserEventImpl trigger = new UserEventImpl();
         List<String> log = new ArrayList<>();
-        List<Event> level = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            UserEventImpl chained = new UserEventImpl();
-            chained.trigger(trigger);
-            level.add(chained);
-        }
+        List<Event> level = chainedTo(trigger, 8);
         EventImpl merge = EventImpl.of(Event.merge(level));
         merge.addWaiter(new Recorder("merge", log));
         trigger.addWaiter(new Recorder("last waiter of the trigger", log));
@@ -97,12 +92,7 @@ class WideMergeTest {
     void aMergeWhoseLastInputArrivesOnAnotherThreadWhileItsHolderHoldsTheRestTriggersWhenTheyAreHandedOver() {
         UserEventImpl trigger = new UserEventImpl();
         UserEventImpl elsewhere = new UserEventImpl();
-        List<Event> inputs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            UserEventImpl chained = new UserEventImpl();
-            chained.trigger(trigger);
-            inputs.add(chained);
-        }
+        List<Event> inputs = chainedTo(trigger, 4);
         inputs.add(elsewhere);
         Event merge = Event.merge(inputs); // created here: this thread's dispatcher holds its arrivals
         trigger.addWaiter(new Node() {
@@ -129,12 +119,7 @@ class WideMergeTest {
     void aPoisonedInputPoisonsTheWideMergeAtOnceAndOneIgnoringFaultsStillWaitsForTheRest() {
         UserEventImpl trigger = new UserEventImpl();
         UserEventImpl late = new UserEventImpl();
-        List<Event> inputs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            UserEventImpl chained = new UserEventImpl();
-            chained.trigger(trigger);
-            inputs.add(chained);
-        }
+        List<Event> inputs = chainedTo(trigger, 6);
         inputs.add(late);
         Event merge = Event.merge(inputs);
         Event ignoring = Event.mergeIgnoringFaults(inputs);
@@ -328,5 +313,16 @@ class WideMergeTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code count} user events, each triggered by {@code trigger} (through {@code trigger(waitOn)}). */
+    private static List<Event> chainedTo(UserEventImpl trigger, int count) {
+        List<Event> chained = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UserEventImpl event = new UserEventImpl();
+            event.trigger(trigger);
+            chained.add(event);
+        }
+        return chained;
     }
 }
