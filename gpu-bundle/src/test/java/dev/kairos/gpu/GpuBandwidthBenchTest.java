@@ -35,7 +35,7 @@ class GpuBandwidthBenchTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                "bench", "bandwidth", "--processor", "gpu", "--batch-bytes", "16M", "--warmup", "1", "--repeats", "1");
+                "bench", "bandwidth", "--processor", "gpu", "--batch-bytes", "16M", "--warmup", "1", "--warmup-time", "0", "--repeats", "1");
         log.info("kairos bench bandwidth --processor gpu --batch-bytes 16M:\n{}", out);
         assertThat(code).as("exit code; stderr: %s", err).isZero();
         List<String> lines = out.toString().lines().toList();

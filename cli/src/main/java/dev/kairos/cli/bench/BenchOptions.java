@@ -8,6 +8,11 @@ final class BenchOptions {
             description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
     int warmup = 3;
 
+    @Option(names = "--warmup-time", paramLabel = "SECONDS",
+            description = "Keep warming up each case until this much time has passed, however many runs that takes: the JIT "
+                    + "compiles a short case's paths only after several runs. Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds = 1.0;
+
     @Option(names = "--repeats", paramLabel = "N",
             description = "Measured runs of each case; the table shows their median and min-max. Default: ${DEFAULT-VALUE}.")
     int repeats = 5;

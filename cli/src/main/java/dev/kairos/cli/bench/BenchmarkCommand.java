@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every {@code kairos bench} subcommand shares: it checks its parameters, prints what it
- * will measure, runs each case {@code --warmup} times unmeasured and {@code --repeats} times
+ * will measure, runs each case unmeasured (at least {@code --warmup} times and {@code --warmup-time}
+ * long) and {@code --repeats} times
  * measured (a progress bar on standard error for long cases), then prints the table and, with
  * {@code --json}, one JSON line.
  */
@@ -35,11 +36,15 @@ abstract class BenchmarkCommand implements Callable<Integer> {
         if (options.warmup < 0) {
             throw bad("--warmup=" + options.warmup + " must be >= 0");
         }
+        if (!(options.warmupSeconds >= 0)) {
+            throw bad("--warmup-time=" + options.warmupSeconds + " must be >= 0 seconds");
+        }
         if (options.repeats < 1) {
             throw bad("--repeats=" + options.repeats + " must be >= 1");
         }
         checkParameters();
-        Report report = new Report(spec.name(), parameters(), options.warmup, options.repeats, Environment.current());
+        Report report = new Report(spec.name(), parameters(), options.warmup, options.warmupSeconds, options.repeats,
+                Environment.current());
         PrintWriter out = spec.commandLine().getOut();
         report.printHeader(out, title());
         measure(report);
@@ -68,31 +73,40 @@ abstract class BenchmarkCommand implements Callable<Integer> {
         return Kairos.start(runtime.config());
     }
 
-    /** Runs one case: {@code --warmup} runs thrown away, then {@code --repeats} runs recorded in the report. */
+    /**
+     * Runs one case: at least {@code --warmup} runs and {@code --warmup-time} thrown away, then
+     * {@code --repeats} runs recorded in the report.
+     */
     final void run(Report report, String caseName, List<Metric> metrics, Trial trial) throws Exception {
         report.add(caseName, metrics, repeat(caseName, metrics.size(), trial));
     }
 
     /**
-     * Runs a trial {@code --warmup} times unmeasured, then {@code --repeats} times, and returns the
-     * measured runs: for trials whose values the caller splits into several cases.
+     * Runs a trial unmeasured at least {@code --warmup} times and for at least {@code --warmup-time},
+     * then {@code --repeats} times, and returns the measured runs: for trials whose values the
+     * caller splits into several cases.
      */
     final List<double[]> repeat(String label, int values, Trial trial) throws Exception {
-        int total = options.warmup + options.repeats;
         List<double[]> measured = new ArrayList<>(options.repeats);
-        try (Progress progress = new Progress(spec.name() + " " + label, total, "runs", System.err)) {
-            for (int i = 0; i < total; i++) {
-                double[] run = trial.run();
-                if (run.length != values) {
-                    throw new IllegalStateException(label + " returned " + run.length + " values, expected " + values);
-                }
-                if (i >= options.warmup) {
-                    measured.add(run);
-                }
-                progress.accept(i + 1);
+        long warmupEnd = System.nanoTime() + (long) (options.warmupSeconds * 1e9);
+        try (Progress progress = new Progress(spec.name() + " " + label, options.warmup + options.repeats, "runs", System.err)) {
+            for (int warmups = 0; warmups < options.warmup || System.nanoTime() < warmupEnd; warmups++) {
+                check(label, values, trial.run());
+                progress.accept(Math.min(warmups + 1, options.warmup));
+            }
+            for (int i = 0; i < options.repeats; i++) {
+                measured.add(check(label, values, trial.run()));
+                progress.accept(options.warmup + i + 1);
             }
         }
         return measured;
+    }
+
+    private static double[] check(String label, int values, double[] run) {
+        if (run.length != values) {
+            throw new IllegalStateException(label + " returned " + run.length + " values, expected " + values);
+        }
+        return run;
     }
 
     /** Values {@code from} (inclusive) to {@code to} (exclusive) of every run. */

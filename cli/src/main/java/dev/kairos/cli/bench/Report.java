@@ -19,15 +19,18 @@ final class Report {
     private final String benchmark;
     private final Map<String, Object> parameters;
     private final int warmup;
+    private final double warmupSeconds;
     private final int repeats;
     private final Environment environment;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
-    Report(String benchmark, Map<String, Object> parameters, int warmup, int repeats, Environment environment) {
+    Report(String benchmark, Map<String, Object> parameters, int warmup, double warmupSeconds, int repeats,
+            Environment environment) {
         this.benchmark = benchmark;
         this.parameters = parameters;
         this.warmup = warmup;
+        this.warmupSeconds = warmupSeconds;
         this.repeats = repeats;
         this.environment = environment;
     }
@@ -91,8 +94,8 @@ final class Report {
         StringBuilder p = new StringBuilder();
         parameters.forEach((k, v) -> p.append(p.isEmpty() ? "" : ", ").append(k).append('=').append(v));
         out.println("  parameters  " + p);
-        out.printf("  runs        %d warm-up (discarded) + %d measured per case; median and min-max of the measured runs%n",
-                warmup, repeats);
+        out.printf(Locale.ROOT, "  runs        warm-up (discarded): at least %d runs and %.1f s per case; then %d measured; "
+                + "median and min-max of the measured runs%n", warmup, warmupSeconds, repeats);
         out.flush();
     }
 
@@ -166,6 +169,7 @@ final class Report {
         root.put("environment", env);
         root.put("parameters", parameters);
         root.put("warmup", warmup);
+        root.put("warmupSeconds", warmupSeconds);
         root.put("repeats", repeats);
         List<Object> out = new ArrayList<>();
         for (Row row : rows) {

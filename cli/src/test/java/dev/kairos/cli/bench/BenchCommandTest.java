@@ -18,7 +18,7 @@ import picocli.CommandLine;
  */
 class BenchCommandTest {
     /** Small runtimes and one warm-up: the whole class stays well under 20 s on 2 cores. */
-    private static final String[] SMALL = {"--warmup", "1", "--repeats", "2", "--json", "--sysmem", "64M", "--cuda", "off"};
+    private static final String[] SMALL = {"--warmup", "1", "--warmup-time", "0", "--repeats", "2", "--json", "--sysmem", "64M", "--cuda", "off"};
 
     private record Run(int exitCode, String out, String err) {
         List<String> lines() {
@@ -88,6 +88,15 @@ class BenchCommandTest {
         Run run = bench("events-fan", "--fanout", "1");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--fanout=1 must be >= 2");
+    }
+
+    @Test
+    void aNegativeWarmUpTimeIsRefused() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("tasks", "--warmup-time", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup-time=-1.0 must be >= 0 seconds");
     }
 
     @Test
