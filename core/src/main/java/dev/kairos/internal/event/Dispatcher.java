@@ -94,48 +94,56 @@ public final class Dispatcher {
 
     private void drain() {
         while (top >= 0) {
-            EventImpl event = heads[top];
-            Poison poison = event.poison();
-            Node waiter = event.dispatchList;
-            for (;;) {
-                Node next = waiter.waiterNext;
-                if (waiter instanceof MergeBlock block) {
-                    int slot = block.cursor++;
-                    boolean lastSlot = block.cursor == block.size;
-                    if (lastSlot && next == null) {
-                        popLastWaiter(event);
-                    }
-                    MergeEvent merge = block.take(slot);
-                    if (merge != null) {
-                        arrive(merge, event, poison);
-                    }
-                    if (!lastSlot) {
-                        if (triggeredHead != null) {
-                            event.dispatchList = block; // resume at the block's cursor
-                            pushTriggered();
-                            break;
-                        }
-                        continue;
-                    }
-                } else {
-                    waiter.waiterNext = null; // a waiter may outlive this dispatch: it must not keep the rest alive
-                    if (next == null) {
-                        popLastWaiter(event);
-                    }
-                    notify(waiter, event, poison);
+            runWaiters(heads[top]);
+        }
+    }
+
+    /**
+     * Runs the waiters of the top frame's first event until they are done or one triggers another
+     * event (a new frame). A method of its own so that it is compiled as a whole method, called
+     * once per event, rather than only as part of a loop that spans a whole dispatch.
+     */
+    private void runWaiters(EventImpl event) {
+        Poison poison = event.poison();
+        Node waiter = event.dispatchList;
+        for (;;) {
+            Node next = waiter.waiterNext;
+            if (waiter instanceof MergeBlock block) {
+                int slot = block.cursor++;
+                boolean lastSlot = block.cursor == block.size;
+                if (lastSlot && next == null) {
+                    popLastWaiter(event);
                 }
-                if (triggeredHead != null) {
-                    if (next != null) {
-                        event.dispatchList = next;
-                    }
-                    pushTriggered();
-                    break;
+                MergeEvent merge = block.take(slot);
+                if (merge != null) {
+                    arrive(merge, event, poison);
                 }
+                if (!lastSlot) {
+                    if (triggeredHead != null) {
+                        event.dispatchList = block; // resume at the block's cursor
+                        pushTriggered();
+                        return;
+                    }
+                    continue;
+                }
+            } else {
+                waiter.waiterNext = null; // a waiter may outlive this dispatch: it must not keep the rest alive
                 if (next == null) {
-                    break;
+                    popLastWaiter(event);
                 }
-                waiter = next;
+                notify(waiter, event, poison);
             }
+            if (triggeredHead != null) {
+                if (next != null) {
+                    event.dispatchList = next;
+                }
+                pushTriggered();
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            waiter = next;
         }
     }
 
