@@ -84,6 +84,11 @@ public final class Dispatcher {
         }
     }
 
+    /** Whether the waiter running now is the last of this dispatch loop (no frame is left behind it). */
+    boolean runningLastWaiter() {
+        return top < 0;
+    }
+
     /** Remembers that {@code merge} holds arrivals counted by this dispatcher. */
     void hold(MergeEvent merge) {
         if (holdingCount == holding.length) {

@@ -99,8 +99,8 @@ public final class Merges {
 
         /** An arrival dispatched by {@code dispatcher}, on its thread. */
         void arriveFrom(Dispatcher dispatcher, Poison poison) {
-            if (holder != dispatcher) {
-                arrive(poison);
+            if (holder != dispatcher || (held == 0 && dispatcher.runningLastWaiter())) {
+                arrive(poison); // another thread's arrival; or nothing else of this loop could join it
                 return;
             }
             if (poison != null && !ignoreFaults) {
