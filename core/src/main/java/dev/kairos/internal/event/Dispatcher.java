@@ -73,17 +73,6 @@ public final class Dispatcher {
         }
     }
 
-    /**
-     * Triggers {@code event} (poisons it, if {@code poison} is not null) from a waiter this
-     * dispatcher is running, without looking the dispatcher up again.
-     */
-    void finish(EventImpl event, Poison poison) {
-        Node waiters = event.swapOut(poison == null ? EventImpl.triggered() : poison);
-        if (waiters != null && waiters != EventImpl.NOT_PENDING) {
-            dispatch(event, waiters);
-        }
-    }
-
     /** Whether the waiter running now is the last of this dispatch loop (no frame is left behind it). */
     boolean runningLastWaiter() {
         return top < 0;
@@ -177,7 +166,7 @@ public final class Dispatcher {
             if (waiter instanceof Merges.Input input) {
                 input.merged.arriveFrom(this, poison); // no virtual call, no atomic count (see MergeEvent)
             } else if (waiter instanceof UserEventImpl.Forwarder forwarder) {
-                finish(forwarder.target, poison); // trigger(waitOn): no virtual call, no thread-local lookup
+                forwarder.target.finishFrom(this, poison); // trigger(waitOn): no virtual call, no thread-local lookup
             } else {
                 waiter.onTrigger(event, poison);
             }

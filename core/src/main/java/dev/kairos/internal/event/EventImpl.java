@@ -89,7 +89,7 @@ public class EventImpl extends Node implements Event {
      * @return false if it had already triggered or been poisoned
      */
     public final boolean triggerNow() {
-        return complete(TRIGGERED);
+        return complete(TRIGGERED, null);
     }
 
     /**
@@ -98,52 +98,36 @@ public class EventImpl extends Node implements Event {
      * @return false if it had already triggered or been poisoned
      */
     public final boolean poisonNow(Poison poison) {
-        return complete(poison);
+        return complete(poison, null);
     }
 
     /** Triggers with {@code poison} == null, else poisons. */
     public final boolean finish(Poison poison) {
-        return complete(poison == null ? TRIGGERED : poison);
+        return complete(poison == null ? TRIGGERED : poison, null);
     }
-
-    private boolean complete(Object terminal) {
-        Node waiters = swapOut(terminal);
-        if (waiters == NOT_PENDING) {
-            return false;
-        }
-        if (waiters != null) {
-            Dispatcher.current().dispatch(this, waiters);
-        }
-        return true;
-    }
-
-    /** A node no waiter stack holds: what {@link #swapOut} returns when the event was terminal already. */
-    static final Node NOT_PENDING = new Node() {
-        @Override
-        protected void onTrigger(EventImpl source, Poison poison) {
-            throw new IllegalStateException("NOT_PENDING is never a waiter");
-        }
-    };
 
     /**
-     * Moves this event to {@code terminal}, returning its waiters (null if none) for the caller to
-     * dispatch, or {@link #NOT_PENDING} if it had already triggered or been poisoned.
+     * {@link #finish} from a waiter that {@code dispatcher} is running: its waiters join that
+     * dispatch without looking the dispatcher up again.
      */
-    final Node swapOut(Object terminal) {
+    final void finishFrom(Dispatcher dispatcher, Poison poison) {
+        complete(poison == null ? TRIGGERED : poison, dispatcher);
+    }
+
+    /** @param dispatcher the calling thread's dispatcher, or null to look it up if there are waiters */
+    private boolean complete(Object terminal, Dispatcher dispatcher) {
         for (;;) {
             Object s = state;
             if (s == TRIGGERED || s instanceof Poison) {
-                return NOT_PENDING;
+                return false;
             }
             if (STATE.compareAndSet(this, s, terminal)) {
-                return (Node) s;
+                if (s != null) {
+                    (dispatcher != null ? dispatcher : Dispatcher.current()).dispatch(this, (Node) s);
+                }
+                return true;
             }
         }
-    }
-
-    /** The terminal state of an event that triggered. */
-    static Object triggered() {
-        return TRIGGERED;
     }
 
     /**

@@ -111,7 +111,7 @@ public final class Merges {
                 // complete now, where an atomic count would have, without an atomic operation.
                 held = 0;
                 REMAINING.setRelease(this, 0);
-                dispatcher.finish(this, null);
+                finishFrom(dispatcher, null);
             } else if (held == 1) {
                 dispatcher.hold(this);
             }
@@ -125,7 +125,7 @@ public final class Merges {
             }
             held = 0;
             if ((int) REMAINING.getAndAdd(this, -arrivals) == arrivals) {
-                dispatcher.finish(this, null);
+                finishFrom(dispatcher, null);
             }
         }
     }
