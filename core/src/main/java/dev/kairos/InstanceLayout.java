@@ -150,16 +150,12 @@ public final class InstanceLayout {
     public SortedMap<Integer, FieldLayout> fields() {
         SortedMap<Integer, FieldLayout> map = fieldMap;
         if (map == null) {
-            synchronized (fields) {
-                map = fieldMap;
-                if (map == null) {
-                    SortedMap<Integer, FieldLayout> byId = new TreeMap<>();
-                    for (FieldLayout f : fields) {
-                        byId.put(f.fieldId(), f);
-                    }
-                    fieldMap = map = Collections.unmodifiableSortedMap(byId);
-                }
+            // Two threads may both build it: the maps are equal and immutable, so either may stay.
+            SortedMap<Integer, FieldLayout> byId = new TreeMap<>();
+            for (FieldLayout f : fields) {
+                byId.put(f.fieldId(), f);
             }
+            fieldMap = map = Collections.unmodifiableSortedMap(byId);
         }
         return map;
     }
