@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
             ""
         },
+        footer = {"", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds."},
         subcommands = {RunCommand.class, MachineCommand.class, dev.kairos.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
