@@ -11,35 +11,46 @@ import dev.kairos.RegionInstance;
 import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
+import dev.kairos.internal.mem.Allocation.Phase;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A managed memory: the backend's bytes ({@link MemoryStorage}), carved by an
- * {@link AllocationPlanner} that keeps Realm's deferred-allocation rules. Whatever backend provides
- * the bytes (host segment, device arena), the rules are these, here, once.
+ * {@link AllocationPlanner} that keeps the deferred-allocation rules of docs/DEFERRED_ALLOCATION.md.
+ * Whatever backend provides the bytes (host segment, device arena), the rules are these, here, once.
  *
- * <p>Every planner call happens under {@link #lock}. The planner reports what happened as effects
- * (allocated, failed, released); they are collected under the lock and acted on after it is released,
- * because acting means triggering events, whose waiters may call back into this memory.
+ * <p>Every planner call happens under {@link #lock}. The planner reports what happened as typed
+ * effects (allocated, failed, released); they are collected under the lock and acted on after it is
+ * released, because acting means triggering events, whose waiters may call back into this memory. A
+ * release that sets off a long re-examination does at most {@link #WORK_BUDGET} promises' worth of
+ * it on the releasing thread; the rest continues on the utility processor.
+ *
+ * <p>An instance's bytes are given back only after every use of them has ended: its host scope is
+ * closed first, and copies or fills that pinned them finish (see {@link InstanceBytes}).
  */
 public final class MemoryImpl implements Memory {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
     /** Allocation failures logged at WARN per memory; later ones go to DEBUG so a failing loop does not flood the log. */
     private static final int WARN_FAILURES = 10;
+    /** Promises one planner call looks at before the rest of a pass moves to the utility processor. */
+    static final int WORK_BUDGET = 64;
 
     private final KairosRuntime runtime;
     private final MemoryKind kind;
     private final String name;
     private final long id;
     private final MemoryStorage storage;
+    private volatile boolean closed;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final AllocationPlanner planner; // guarded by lock
+    private final AllocationPlanner<InstanceImpl> planner; // guarded by lock
+    private boolean continuationQueued; // guarded by lock
     private int failuresLogged; // guarded by lock
     private long allocations; // guarded by lock
     private long deferredAllocations; // guarded by lock
@@ -51,7 +62,8 @@ public final class MemoryImpl implements Memory {
         this.name = name;
         this.id = id;
         this.storage = storage;
-        this.planner = new AllocationPlanner(storage.capacity(), runtime.config().deferredAllocation());
+        this.planner = new AllocationPlanner<>(storage.capacity(), runtime.config().deferredAllocation());
+        this.planner.setWorkBudget(WORK_BUDGET);
     }
 
     // ---------------------------------------------------------------- Memory
@@ -125,13 +137,102 @@ public final class MemoryImpl implements Memory {
         }
     }
 
-    MemorySegment hostSlice(long offset, long bytes) {
-        return storage.hostSegment().asSlice(offset, bytes);
+    /**
+     * Ends host access to every instance still holding bytes; called by {@code Kairos.close()} once
+     * no operation can run any more, before the backends free the memory. Every accessor segment
+     * then reports itself closed, and a later {@code accessor()} call fails.
+     */
+    public void closeScopes() {
+        closed = true;
+        List<InstanceImpl> holding = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Allocation<InstanceImpl> a : planner.liveAllocations()) {
+                holding.add(a.owner());
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (InstanceImpl i : holding) {
+            InstanceBytes b = i.bytes;
+            if (b != null) {
+                b.closeScope();
+            }
+        }
     }
 
-    /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none. */
+    /** The instance's bytes as a segment bounded by its life and the runtime's. */
+    MemorySegment hostSegment(InstanceImpl instance, InstanceBytes bytes) {
+        String gone = instance + " was destroyed: its bytes in " + this + " may belong to another instance";
+        if (closed) {
+            throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
+        }
+        MemorySegment segment = bytes.segment(storage.hostSegment().asSlice(bytes.offset, instance.layout().totalBytes()), gone);
+        if (closed) {
+            bytes.closeScope();  // closeScopes() may have run before this scope existed
+            throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
+        }
+        return segment;
+    }
+
+    /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none (not yet, never, or no more). */
     public static long offsetOf(RegionInstance instance) {
-        return ((InstanceImpl) instance).offset;
+        InstanceBytes b = ((InstanceImpl) instance).bytes;
+        return b == null || b.scopeClosed() ? -1 : b.offset;
+    }
+
+    /**
+     * Where the bytes of a ready instance start, for an engine or a device task.
+     *
+     * @throws IllegalStateException if it holds no bytes: not ready yet, its allocation failed, or it
+     *     was destroyed
+     */
+    public static long storageOffset(RegionInstance instance) {
+        InstanceImpl i = (InstanceImpl) instance;
+        InstanceBytes b = i.bytes;
+        if (b == null) {
+            throw new IllegalStateException(instance + " holds no bytes in " + i.memory
+                    + ": it is not ready yet, or its allocation failed (run the operation after instance.ready())");
+        }
+        if (b.scopeClosed()) {
+            throw new IllegalStateException(instance + " was destroyed: its bytes in " + i.memory
+                    + " may belong to another instance (order the destroy after every use)");
+        }
+        return b.offset;
+    }
+
+    /**
+     * Refuses, at the call, an operation on an instance that can never hold its bytes again: one
+     * whose destroy has begun, or any after the runtime closed.
+     *
+     * @throws IllegalStateException naming the instance and why
+     */
+    public static void checkUsable(RegionInstance instance, String operation) {
+        InstanceImpl i = (InstanceImpl) instance;
+        if (i.memory.closed) {
+            throw new IllegalStateException(operation + " of " + instance + " refused: " + i.memory.runtime
+                    + " was closed and " + i.memory + " freed");
+        }
+        InstanceBytes b = i.bytes;
+        if (b != null && b.scopeClosed()) {
+            throw new IllegalStateException(operation + " of " + instance + " refused: it was destroyed, its bytes in "
+                    + i.memory + " may belong to another instance");
+        }
+    }
+
+    /**
+     * Holds an instance's bytes while an engine copies or fills them: a destroy that triggers
+     * meanwhile waits for {@link #unpin}. Returns false, pinning nothing, if the instance holds no
+     * bytes (destroyed, or never allocated).
+     */
+    public static boolean pin(RegionInstance instance) {
+        InstanceBytes b = ((InstanceImpl) instance).bytes;
+        return b != null && b.pin();
+    }
+
+    /** Ends a {@link #pin}. */
+    public static void unpin(RegionInstance instance) {
+        ((InstanceImpl) instance).bytes.unpin();
     }
 
     // ---------------------------------------------------------------- create
@@ -145,8 +246,8 @@ public final class MemoryImpl implements Memory {
         lock.lock();
         try {
             // The request is registered before create returns: releases registered from now on are
-            // never counted on for it (the planner's deadlock rule).
-            instance.request = planner.newRequest(layout.totalBytes(), alignment, instance);
+            // never counted on for it (the deadlock rule).
+            instance.allocation = planner.newRequest(layout.totalBytes(), alignment, instance);
         } finally {
             lock.unlock();
         }
@@ -156,28 +257,29 @@ public final class MemoryImpl implements Memory {
 
     void onCreatePrecondition(InstanceImpl instance, Poison poison) {
         Effects effects = new Effects();
-        AllocOutcome outcome = null;
+        Phase decision = null;
         lock.lock();
         try {
             if (poison != null) {
-                planner.cancel(instance.request, effects);
+                planner.cancel(instance.allocation, effects);
             } else {
-                outcome = planner.decide(instance.request, effects);
-                if (outcome == AllocOutcome.ACCEPTED) {
+                decision = planner.decide(instance.allocation, effects);
+                if (decision == Phase.PROMISED) {
                     deferredAllocations++;
                 }
             }
+            queueContinuation();
         } finally {
             lock.unlock();
         }
         if (poison != null) {
             instance.ready.poisonNow(poison);
             if (instance.profile != null) {
-                instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.CANCELLED_ALLOCATION,
+                instance.profile.ended(instance, new InstanceStatus(Phase.CANCELLED.status(),
                         "the precondition of create was poisoned: " + poison.cause().getMessage()));
             }
             runtime.operationFinished();
-        } else if (instance.profile != null && (outcome == AllocOutcome.SUCCESS_NOW || outcome == AllocOutcome.ACCEPTED)) {
+        } else if (instance.profile != null && (decision == Phase.LIVE || decision == Phase.PROMISED)) {
             instance.profile.allocResult(instance, true);
         }
         effects.run();
@@ -193,7 +295,8 @@ public final class MemoryImpl implements Memory {
                 throw new IllegalStateException(instance + " was already destroyed (" + instance.destroy
                         + "); only a destroy whose precondition was poisoned can be repeated");
             }
-            op = new InstanceImpl.DestroyOp(instance, planner.registerRelease(instance.request));
+            planner.registerRelease(instance.allocation);
+            op = new InstanceImpl.DestroyOp(instance);
             instance.destroy = op;
         } finally {
             lock.unlock();
@@ -205,13 +308,18 @@ public final class MemoryImpl implements Memory {
 
     void onDestroyPrecondition(InstanceImpl.DestroyOp op, Poison poison) {
         Effects effects = new Effects();
+        InstanceBytes held = null;
         lock.lock();
         try {
             if (poison != null) {
-                planner.cancelRelease(op.release, effects);
+                planner.cancelRelease(op.instance.allocation, effects);
                 op.instance.destroy = null; // cancelled: the instance may be destroyed again
+                queueContinuation();
+            } else if (op.instance.allocation.live()) {
+                held = op.instance.bytes;  // its uses end first, outside the lock
             } else {
-                planner.triggerRelease(op.release, effects);
+                planner.triggerRelease(op.instance.allocation, effects);  // takes effect once it resolves (rule 4)
+                queueContinuation();
             }
         } finally {
             lock.unlock();
@@ -221,90 +329,125 @@ public final class MemoryImpl implements Memory {
             runtime.operationFinished();
         }
         effects.run();
+        if (held != null && held.close(() -> giveBack(op))) {
+            giveBack(op);
+        }
+    }
+
+    /** The destroy of a live instance whose uses have ended: its bytes go back to the planner. */
+    private void giveBack(InstanceImpl.DestroyOp op) {
+        Effects effects = new Effects();
+        lock.lock();
+        try {
+            planner.triggerRelease(op.instance.allocation, effects);
+            queueContinuation();
+        } finally {
+            lock.unlock();
+        }
+        effects.run();
+    }
+
+    /** A pass the work budget cut short continues on the utility processor. Called with the lock held. */
+    private void queueContinuation() {
+        if (planner.hasPendingWork() && !continuationQueued) {
+            continuationQueued = true;
+            runtime.utilityProcessor().submit(this::continueWork);
+        }
+    }
+
+    private void continueWork() {
+        Effects effects = new Effects();
+        lock.lock();
+        try {
+            continuationQueued = false;
+            planner.continueWork(effects);
+            queueContinuation();
+        } finally {
+            lock.unlock();
+        }
+        effects.run();
     }
 
     // ---------------------------------------------------------------- effects
 
+    /** What the planner did, as the memory acts on it after unlocking. */
+    private sealed interface Effect {}
+
+    /** The instance holds its bytes (a destroy that came first may already have closed them again). */
+    private record Ready(InstanceImpl instance) implements Effect {}
+
+    /** The allocation failed; message and log level decided under the lock. */
+    private record Refused(InstanceImpl instance, AllocFailure failure, String message, boolean warn, boolean lastWarning)
+            implements Effect {}
+
+    /** The destroy took effect; {@code heldBytes} false when it was a no-op (failed or cancelled allocation). */
+    private record Destroyed(InstanceImpl.DestroyOp op, boolean heldBytes) implements Effect {}
+
     /**
-     * What the planner did under the lock, acted on after it, in the planner's order. An effect is a
-     * target and a number: the instance that was allocated and its offset, the destroy that took
-     * effect and 1 if its instance held bytes, or a failed allocation. The first effect, usually the
-     * only one, is held in fields; arrays are made for the rest.
+     * The effects of one planner call, in the planner's order. The first, usually the only one, is
+     * held in a field; a list is made for the rest.
      */
-    private final class Effects implements AllocationPlanner.Effects {
-        private int count;
-        private Object first;
-        private long firstValue;
-        private Object[] targets;  // from the second effect on
-        private long[] values;
+    private final class Effects implements AllocationPlanner.Effects<InstanceImpl> {
+        private Effect first;
+        private List<Effect> rest;
 
         @Override
-        public void allocated(AllocationPlanner.Request request, long offset) {
+        public void allocated(Allocation<InstanceImpl> allocation) {
             allocations++;
-            add(request.owner(), offset);
+            allocation.owner().bytes = new InstanceBytes(allocation.offset());
+            add(new Ready(allocation.owner()));
         }
 
         @Override
-        public void failed(AllocationPlanner.Request request, AllocFailure failure) {
-            InstanceImpl instance = (InstanceImpl) request.owner();
+        public void failed(Allocation<InstanceImpl> allocation) {
+            InstanceImpl instance = allocation.owner();
+            AllocFailure failure = allocation.failure();
             String message = "allocation of " + instance + " in " + MemoryImpl.this + " failed: " + failure.message();
             failedAllocations++;
             boolean warn = failuresLogged < WARN_FAILURES;
             boolean lastWarning = ++failuresLogged == WARN_FAILURES;
-            add(new FailedAllocation(instance, failure, message, warn, lastWarning), 0);
+            add(new Refused(instance, failure, message, warn, lastWarning));
         }
 
         @Override
-        public void released(AllocationPlanner.Release release) {
-            InstanceImpl instance = (InstanceImpl) release.request().owner();
-            boolean heldBytes = release.request().state() == AllocationPlanner.Request.State.FREED;
-            add(instance.destroy, heldBytes ? 1 : 0);
+        public void released(Allocation<InstanceImpl> allocation, boolean heldBytes) {
+            InstanceImpl instance = allocation.owner();
+            if (heldBytes) {
+                instance.bytes.closeScope();  // a destroy that came first: no accessor may ever reach these bytes
+            }
+            add(new Destroyed(instance.destroy, heldBytes));
         }
 
-        private void add(Object target, long value) {
-            if (count == 0) {
-                first = target;
-                firstValue = value;
+        private void add(Effect effect) {
+            if (first == null) {
+                first = effect;
             } else {
-                int i = count - 1;
-                if (targets == null) {
-                    targets = new Object[2];
-                    values = new long[2];
-                } else if (i == targets.length) {
-                    targets = Arrays.copyOf(targets, 2 * i);
-                    values = Arrays.copyOf(values, 2 * i);
+                if (rest == null) {
+                    rest = new ArrayList<>(4);
                 }
-                targets[i] = target;
-                values[i] = value;
+                rest.add(effect);
             }
-            count++;
         }
 
         void run() {
-            if (count > 0) {
-                apply(first, firstValue);
-                for (int i = 0; i < count - 1; i++) {
-                    apply(targets[i], values[i]);
+            if (first != null) {
+                apply(first);
+                if (rest != null) {
+                    rest.forEach(MemoryImpl.this::apply);
                 }
-            }
-        }
-
-        private void apply(Object target, long value) {
-            switch (target) {
-                case InstanceImpl instance -> triggerReady(instance, value);
-                case InstanceImpl.DestroyOp op -> triggerDestroyed(op, value != 0);
-                case FailedAllocation failure -> poisonReady(failure);
-                default -> throw new IllegalStateException("not an effect: " + target);
             }
         }
     }
 
-    /** A failure as the planner reported it, with its message and log level decided under the lock. */
-    private record FailedAllocation(InstanceImpl instance, AllocFailure failure, String message, boolean warn,
-            boolean lastWarning) {}
+    private void apply(Effect effect) {
+        switch (effect) {
+            case Ready r -> triggerReady(r.instance());
+            case Refused f -> poisonReady(f);
+            case Destroyed d -> triggerDestroyed(d.op(), d.heldBytes());
+        }
+    }
 
-    private void triggerReady(InstanceImpl instance, long offset) {
-        instance.offset = offset;
+    private void triggerReady(InstanceImpl instance) {
         if (instance.profile != null) {
             instance.profile.ready();
         }
@@ -312,7 +455,7 @@ public final class MemoryImpl implements Memory {
         runtime.operationFinished();
     }
 
-    private void poisonReady(FailedAllocation f) {
+    private void poisonReady(Refused f) {
         InstanceImpl instance = f.instance();
         String message = f.message();
         if (f.warn()) {
@@ -324,7 +467,7 @@ public final class MemoryImpl implements Memory {
                 f.failure().capacity(), f.failure().used(), f.failure().pendingRelease());
         if (instance.profile != null) {
             instance.profile.allocResult(instance, false);
-            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
+            instance.profile.ended(instance, new InstanceStatus(f.failure().outcome().status(), message));
         }
         instance.ready.poisonNow(new Poison(error));
         runtime.operationFinished();
@@ -332,9 +475,8 @@ public final class MemoryImpl implements Memory {
 
     private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
         InstanceImpl instance = op.instance;
-        instance.freed = true;
         if (instance.profile != null && heldBytes) {
-            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
+            instance.profile.ended(instance, new InstanceStatus(Phase.FREED.status(), ""));
         }
         op.triggerNow();
         runtime.operationFinished();
