@@ -532,13 +532,17 @@ public final class AllocationPlanner<O> {
             unsettle(p, false);
             return false;
         }
-        Replay replay = new Replay();
-        if (replay.run(p, place)) {
-            replay.commit(out);
-            return true;
+        if (place != p.offset) {
+            Replay replay = new Replay();
+            if (replay.run(p, place)) {
+                replay.commit(out);
+                return true;
+            }
         }
-        if (now.isFree(p.offset, p.bytes()) && plans.anyOverlap(p.offset, p.offset + p.bytes(), p.id()) == null) {
-            // Its own plan is free: completing there breaks no one (younger promises over it count on its release).
+        // At its own plan p breaks no one (younger promises over it count on its release), so the
+        // replay of the younger ones is what the rest of this pass does anyway: no need to try it
+        // first. Elsewhere, the replay failed; the plan is the fallback when it is free.
+        if (place == p.offset || (now.isFree(p.offset, p.bytes()) && plans.anyOverlap(p.offset, p.offset + p.bytes(), p.id()) == null)) {
             unsettle(p, false);
             promises.remove(p, 0);
             plans.remove(p, p.offset);
@@ -801,8 +805,10 @@ public final class AllocationPlanner<O> {
         if (a.bytes() > 0) {
             now.free(a.offset, a.bytes());
             unhold(a, a.offset);
-            dirty.add(new Region(a.offset, a.offset + a.bytes(), -1));
-            requestPass();
+            if (!promises.isEmpty()) {
+                dirty.add(new Region(a.offset, a.offset + a.bytes(), -1));
+                requestPass();
+            }
         }
         live.remove(a);
         used -= a.bytes();
