@@ -57,17 +57,17 @@ final class InstanceBytes {
     }
 
     /**
-     * The instance's bytes as a segment of its own scope, made on the first call.
+     * The instance's bytes as a segment of its own scope, made on the first call; null once the
+     * scope was closed (the instance was destroyed, or the runtime closed).
      *
-     * @param bytes the instance's bytes in its memory's host segment (global or memory scope)
-     * @throws IllegalStateException if the scope was closed (the instance was destroyed, or the
-     *     runtime closed)
+     * @param bytes the instance's bytes in its memory's host segment
      */
-    MemorySegment segment(MemorySegment bytes, String closedMessage) {
+    @SuppressWarnings("restricted") // reinterpret only narrows the scope of bytes the memory owns
+    MemorySegment segment(MemorySegment bytes) {
         while (true) {
             Object s = SCOPE.getVolatile(this);
             if (s == CLOSED) {
-                throw new IllegalStateException(closedMessage);
+                return null;
             }
             if (s instanceof Scoped scoped) {
                 return scoped.segment();

@@ -163,11 +163,13 @@ public final class MemoryImpl implements Memory {
 
     /** The instance's bytes as a segment bounded by its life and the runtime's. */
     MemorySegment hostSegment(InstanceImpl instance, InstanceBytes bytes) {
-        String gone = instance + " was destroyed: its bytes in " + this + " may belong to another instance";
         if (closed) {
             throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
         }
-        MemorySegment segment = bytes.segment(storage.hostSegment().asSlice(bytes.offset, instance.layout().totalBytes()), gone);
+        MemorySegment segment = bytes.segment(storage.hostSegment().asSlice(bytes.offset, instance.layout().totalBytes()));
+        if (segment == null) {
+            throw new IllegalStateException(instance + " was destroyed: its bytes in " + this + " may belong to another instance");
+        }
         if (closed) {
             bytes.closeScope();  // closeScopes() may have run before this scope existed
             throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
@@ -329,7 +331,15 @@ public final class MemoryImpl implements Memory {
             runtime.operationFinished();
         }
         effects.run();
-        if (held != null && held.close(() -> giveBack(op))) {
+        if (held == null) {
+            return;
+        }
+        endUses(held, op);
+    }
+
+    /** Ends host access and refuses new pins; the bytes go back now, or when the last copy using them ends. */
+    private void endUses(InstanceBytes held, InstanceImpl.DestroyOp op) {
+        if (held.close(() -> giveBack(op))) {
             giveBack(op);
         }
     }
