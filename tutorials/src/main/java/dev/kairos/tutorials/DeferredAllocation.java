@@ -274,8 +274,8 @@ public final class DeferredAllocation {
     /** Where a batch is copied to be verified: the reader runs on {@code processor} over a copy in {@code memory}. */
     public record Verification(Processor processor, Memory memory) {}
 
-    /** The scheduled chain: trigger {@link #start} and wait on {@link #done}. */
-    public record Schedule(UserEvent start, Event done, List<Event> readers) {}
+    /** The scheduled chain: trigger {@link #start} and wait on {@link #done}; {@link #freed} once every batch gave its bytes back. */
+    public record Schedule(UserEvent start, Event done, List<Event> readers, Event freed) {}
 
     /**
      * Builds the whole loop of Realm's tutorial. Nothing runs, and nothing is allocated in deferred
@@ -286,6 +286,7 @@ public final class DeferredAllocation {
         Rect bounds = plan.bounds();
         Event prev = start;
         List<Event> readers = new ArrayList<>();
+        List<Event> destroys = new ArrayList<>();
         for (long i = 0; i < plan.batches(); i++) {
             RegionInstance inst = RegionInstance.create(plan.memory(), bounds, FIELD_SIZES, plan.blockSize(),
                     plan.eager() ? Event.NO_EVENT : prev);
@@ -296,7 +297,7 @@ public final class DeferredAllocation {
             Event read;
             if (plan.verifyOn() == null) {
                 read = plan.processor().spawn(tasks.reader(), batch, written);
-                inst.destroy(freeAfter(read));
+                destroys.add(inst.destroy(freeAfter(read)));
             } else {
                 // The copy gets its bytes when the writer is done, and gives them back after the reader.
                 RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
@@ -307,14 +308,14 @@ public final class DeferredAllocation {
                         ProfilingRequestSet.NONE, written);
                 // The source goes as soon as it is copied: registered before the reader, so it is freed
                 // before anything the reader's completion lets run can ask for bytes.
-                inst.destroy(freeAfter(copied));
+                destroys.add(inst.destroy(freeAfter(copied)));
                 read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
-                check.destroy(freeAfter(read));
+                destroys.add(check.destroy(freeAfter(read)));
             }
             readers.add(read);
             prev = read;
         }
-        return new Schedule(start, prev, readers);
+        return new Schedule(start, prev, readers, Event.merge(destroys));
     }
 
     /**
