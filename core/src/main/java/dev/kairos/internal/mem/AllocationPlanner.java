@@ -94,10 +94,12 @@ public final class AllocationPlanner<O> {
     private final long capacity;
     private final boolean pressureDeferral;
     private final RangeAllocator now;                                 // guarded by the memory's lock
-    private final RangeAllocator future;                              // guarded by the memory's lock
     private final PlaceIndex<O> plans = new PlaceIndex<>();           // guarded by the memory's lock
     private final PlaceIndex<O> promises = new PlaceIndex<>();        // guarded by the memory's lock
-    private final PlaceIndex<O> releasing = new PlaceIndex<>();       // guarded by the memory's lock
+    /** The future view and the holders of outstanding releases; null while calm (see {@link #track()}). */
+    private RangeAllocator future;                                    // guarded by the memory's lock
+    private PlaceIndex<O> releasing;                                  // guarded by the memory's lock
+    private long calmOperations;                                      // guarded by the memory's lock
     private final TreeMap<Long, Allocation<O>> unsettled = new TreeMap<>();  // guarded by the memory's lock
     private final Set<Allocation<O>> live = new HashSet<>();          // guarded by the memory's lock
     private long nextRequestId;        // guarded by the memory's lock
@@ -125,7 +127,6 @@ public final class AllocationPlanner<O> {
      */
     public AllocationPlanner(long capacity, boolean pressureDeferral) {
         this.now = new RangeAllocator(capacity);
-        this.future = new RangeAllocator(capacity);
         this.capacity = capacity;
         this.pressureDeferral = pressureDeferral;
     }
@@ -184,15 +185,21 @@ public final class AllocationPlanner<O> {
         requireWaiting(a, "decide");
         waiting--;
         boolean destroyedFirst = a.phase == Phase.WAITING_DESTROYED;
-        long offset = a.bytes() == 0 ? 0 : nowFit(a, Long.MAX_VALUE);
+        calmDown();
+        long offset;
+        if (a.bytes() == 0) {
+            offset = 0;
+        } else if (promises.isEmpty()) {
+            offset = now.allocate(a.bytes(), a.alignment());  // nothing promised: one search, and the bytes are taken
+        } else {
+            offset = nowFit(a, Long.MAX_VALUE);
+            if (offset != NONE) {
+                now.allocateAt(offset, a.bytes());
+            }
+        }
         if (offset != NONE) {
             if (a.bytes() > 0) {
-                now.allocateAt(offset, a.bytes());
-                if (a.release == null) {
-                    future.allocateAt(offset, a.bytes());
-                } else {
-                    releasing.insert(a, offset, offset + a.bytes(), a.release.sequence());
-                }
+                hold(a, offset);
             }
             a.phase = Phase.LIVE;
             a.offset = offset;
@@ -209,6 +216,7 @@ public final class AllocationPlanner<O> {
             fail(a, Phase.FAILED_DOES_NOT_FIT_NOW, null, out);
             return a.phase;
         }
+        track();
         long planned = futureFit(a);
         if (planned == NONE) {
             fail(a, Phase.FAILED_NEVER_FITS, null, out);
@@ -253,6 +261,7 @@ public final class AllocationPlanner<O> {
      */
     public Release registerRelease(Allocation<O> a) {
         requireMine(a);
+        calmDown();
         if (a.release != null || a.phase == Phase.FREED) {
             throw new IllegalStateException("instance already destroyed: " + a);
         }
@@ -280,6 +289,7 @@ public final class AllocationPlanner<O> {
      */
     public void triggerRelease(Allocation<O> a, Effects<O> out) {
         requirePendingRelease(a, "trigger");
+        calmDown();
         switch (a.phase) {
             case WAITING -> a.phase = Phase.WAITING_DESTROYED;
             case PROMISED -> a.phase = Phase.PROMISED_DESTROYED;
@@ -305,6 +315,7 @@ public final class AllocationPlanner<O> {
      */
     public void cancelRelease(Allocation<O> a, Effects<O> out) {
         requirePendingRelease(a, "cancel");
+        calmDown();
         Release release = a.release;
         if (a.phase == Phase.LIVE) {
             pendingReleaseBytes -= a.bytes();
@@ -384,6 +395,11 @@ public final class AllocationPlanner<O> {
         return waiting;
     }
 
+    /** Whether the future view is kept now (while promises may exist); for tests. */
+    boolean keepsFutureView() {
+        return future != null;
+    }
+
     /** The allocations holding bytes now, in no particular order. */
     public List<Allocation<O>> liveAllocations() {
         return List.copyOf(live);
@@ -435,6 +451,39 @@ public final class AllocationPlanner<O> {
         }
     }
 
+    /**
+     * Keeps the future view from now on. It is needed only while promises may exist, so a memory
+     * that is never under pressure never pays for it; it is built when the first request does not
+     * fit now, from the live instances: O(n log n) for n of them, paid for by the operations that
+     * ran since it was last dropped ({@link #calmDown}).
+     */
+    private void track() {
+        calmOperations = live.size() + 64L;
+        if (future != null) {
+            return;
+        }
+        future = new RangeAllocator(capacity);
+        releasing = new PlaceIndex<>();
+        for (Allocation<O> a : live) {
+            if (a.bytes() > 0) {
+                hold(a, a.offset);
+            }
+        }
+    }
+
+    /** Counts an operation; after as many operations without a promise as live instances (and 64), drops the future view. */
+    private void calmDown() {
+        if (future == null) {
+            return;
+        }
+        if (!promises.isEmpty() || passRequested) {
+            calmOperations = live.size() + 64L;
+        } else if (--calmOperations <= 0) {
+            future = null;
+            releasing = null;
+        }
+    }
+
     private static boolean holdsPlace(Allocation<?> a) {
         return a.bytes() > 0 && (a.phase == Phase.LIVE || (a.phase.promised() && a.planned));
     }
@@ -447,7 +496,9 @@ public final class AllocationPlanner<O> {
     }
 
     private void hold(Allocation<O> a, long offset) {
-        if (a.release == null) {
+        if (future == null) {
+            return;
+        } else if (a.release == null) {
             future.allocateAt(offset, a.bytes());
         } else {
             releasing.insert(a, offset, offset + a.bytes(), a.release.sequence());
@@ -455,7 +506,9 @@ public final class AllocationPlanner<O> {
     }
 
     private void unhold(Allocation<O> a, long offset) {
-        if (a.release == null) {
+        if (future == null) {
+            return;
+        } else if (a.release == null) {
             future.free(offset, a.bytes());
         } else {
             releasing.remove(a, offset);
@@ -829,14 +882,13 @@ public final class AllocationPlanner<O> {
     }
 
     private AllocFailure failure(Allocation<O> a, Phase failed, String cancelledReleaseOf) {
-        long[] countable = new long[1];
-        releasing.forEach(e -> {
-            Allocation<O> h = e.allocation;
-            if (h.phase == Phase.LIVE && h.release.sequence() < a.countableReleases()) {
-                countable[0] += h.bytes();
+        long countable = 0;
+        for (Allocation<O> h : live) {
+            if (h.release != null && h.release.sequence() < a.countableReleases()) {
+                countable += h.bytes();
             }
-        });
-        return new AllocFailure(failed, a.bytes(), a.alignment(), capacity, used, pendingReleaseBytes, countable[0],
+        }
+        return new AllocFailure(failed, a.bytes(), a.alignment(), capacity, used, pendingReleaseBytes, countable,
                 promisedBytes, cancelledReleaseOf);
     }
 
@@ -869,10 +921,14 @@ public final class AllocationPlanner<O> {
      */
     public void checkInvariants() {
         now.checkInvariants();
-        future.checkInvariants();
         plans.checkInvariants();
         promises.checkInvariants();
-        releasing.checkInvariants();
+        if (future != null) {
+            future.checkInvariants();
+            releasing.checkInvariants();
+        } else if (!promises.isEmpty()) {
+            throw new AssertionError("promises outstanding but no future view kept: promised=" + promises.size());
+        }
         long liveBytes = 0;
         long releasingBytes = 0;
         List<Allocation<O>> holders = new ArrayList<>();
@@ -946,6 +1002,9 @@ public final class AllocationPlanner<O> {
                 throw new AssertionError("plan index entry does not match its promise: " + e);
             }
         });
+        if (future == null) {
+            return;
+        }
         long[] releasingCount = new long[1];
         RangeAllocator expectedFuture = new RangeAllocator(capacity);
         for (Allocation<O> h : holders) {

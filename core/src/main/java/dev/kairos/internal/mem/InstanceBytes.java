@@ -124,6 +124,17 @@ final class InstanceBytes {
     }
 
     /**
+     * Ends every use at once when there is nothing to wait for: no host scope was made and no pin
+     * is held. Returns false, having changed nothing that matters, when {@link #close} must be used.
+     */
+    boolean closeIfUnused() {
+        if (!SCOPE.compareAndSet(this, null, CLOSED)) {
+            return false;  // a host scope exists: closing it is a handshake, not to be done under a lock
+        }
+        return STATE.compareAndSet(this, 0, CLOSING);  // false: pins are held; close() waits for them
+    }
+
+    /**
      * Begins the destroy: refuses new pins and closes the host scope. Returns true when no pin is
      * held, so the caller gives the bytes back now; otherwise the last unpin runs {@code thenFree}.
      */

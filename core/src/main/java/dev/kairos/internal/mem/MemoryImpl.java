@@ -317,10 +317,10 @@ public final class MemoryImpl implements Memory {
                 planner.cancelRelease(op.instance.allocation, effects);
                 op.instance.destroy = null; // cancelled: the instance may be destroyed again
                 queueContinuation();
-            } else if (op.instance.allocation.live()) {
-                held = op.instance.bytes;  // its uses end first, outside the lock
+            } else if (op.instance.allocation.live() && !op.instance.bytes.closeIfUnused()) {
+                held = op.instance.bytes;  // a host scope to close or copies to wait for: outside the lock
             } else {
-                planner.triggerRelease(op.instance.allocation, effects);  // takes effect once it resolves (rule 4)
+                planner.triggerRelease(op.instance.allocation, effects);  // not live yet: takes effect once it resolves (rule 4)
                 queueContinuation();
             }
         } finally {

@@ -808,6 +808,39 @@ class AllocationPlannerTest {
     }
 
     @Nested
+    class FutureView {
+
+        @Test
+        void isKeptOnlyUnderPressureAndRebuiltWhenPressureReturns() {
+            memoryOf(3);
+            Allocation<String> a = allocated("A", 1);
+            allocated("B", 1);
+            Allocation<String> c = allocated("C", 1);
+            assertThat(planner.keepsFutureView()).as("never under pressure: never built").isFalse();
+            Destroy x = destroy(a);
+            Allocation<String> d = create("D", 1);
+            assertThat(createNow(d)).isEqualTo(PROMISED);
+            assertThat(planner.keepsFutureView()).isTrue();
+            trigger(x);
+            assertThat(d.phase()).isEqualTo(LIVE);
+            for (int i = 0; i < 40; i++) {  // 120 operations without a promise, with 3 live instances
+                planner.checkInvariants();
+                Allocation<String> e = create("E" + i, 0);
+                createNow(e);
+                trigger(destroy(e));
+            }
+            assertThat(planner.keepsFutureView()).as("dropped after a calm stretch").isFalse();
+            Destroy y = destroy(c);
+            Allocation<String> f = create("F", 1);
+            assertThat(createNow(f)).as("rebuilt from the live instances: C's release is counted on").isEqualTo(PROMISED);
+            assertThat(bucketOf(f.plannedOffset())).isEqualTo(2);
+            effects();
+            trigger(y);
+            assertThat(effects()).containsExactly("released C", "allocated F@2");
+        }
+    }
+
+    @Nested
     class WorkBudget {
 
         @Test
