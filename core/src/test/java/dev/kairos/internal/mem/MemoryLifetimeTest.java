@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An instance's bytes are bounded by its life and the runtime's (API.md, "Memory safety"): after its
+ * An instance's bytes are bounded by its life and the runtime's (docs/DEFERRED_ALLOCATION.md, "Lifetimes"): after its
  * destroy has taken effect, or after {@code close()}, an accessor, a copy or a fill fails with
  * {@link IllegalStateException} and the instance that now holds those bytes keeps them intact.
  */
