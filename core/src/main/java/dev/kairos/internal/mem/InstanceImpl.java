@@ -76,7 +76,8 @@ final class InstanceImpl extends Node implements RegionInstance {
             throw new IllegalStateException(this + " has no storage: its allocation failed or was cancelled ("
                     + ready.failure().map(Throwable::getMessage).orElse("") + ")");
         }
-        return new AccessorImpl(memory.hostSegment(this, bytes), field, layout.bounds());
+        InstanceBytes held = bytes;
+        return new AccessorImpl(this, held, memory.hostSegment(this, held), field, layout.bounds());
     }
 
     @Override

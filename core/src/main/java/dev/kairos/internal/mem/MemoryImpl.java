@@ -13,6 +13,7 @@ import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.mem.Allocation.Phase;
 import dev.kairos.spi.MemoryStorage;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * release that sets off a long re-examination does at most {@link #WORK_BUDGET} promises' worth of
  * it on the releasing thread; the rest continues on the utility processor.
  *
- * <p>An instance's bytes are given back only after every use of them has ended: its host scope is
- * closed first, and copies or fills that pinned them finish (see {@link InstanceBytes}).
+ * <p>An instance's bytes are given back only after every use of them has ended: its accessors fail
+ * from then on, and copies or fills that pinned them finish first (see {@link InstanceBytes}).
+ * Every accessor's segment belongs to the memory's own scope, which {@link #closeScopes()} ends
+ * before the backend frees the bytes.
  */
 public final class MemoryImpl implements Memory {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
@@ -46,6 +49,9 @@ public final class MemoryImpl implements Memory {
     private final String name;
     private final long id;
     private final MemoryStorage storage;
+    /** The scope of every accessor's segment: closed by {@link #closeScopes()}, before the backend frees the bytes. */
+    private final Arena hostScope;
+    private final MemorySegment hostBytes;
     private volatile boolean closed;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +68,8 @@ public final class MemoryImpl implements Memory {
         this.name = name;
         this.id = id;
         this.storage = storage;
+        this.hostScope = storage.hostSegment() == null ? null : Arena.ofShared();
+        this.hostBytes = hostScope == null ? null : scoped(storage.hostSegment(), hostScope);
         this.planner = new AllocationPlanner<>(storage.capacity(), runtime.config().deferredAllocation());
         this.planner.setWorkBudget(WORK_BUDGET);
     }
@@ -137,50 +145,39 @@ public final class MemoryImpl implements Memory {
         }
     }
 
+    @SuppressWarnings("restricted") // reinterpret only narrows the scope of bytes the backend owns
+    private static MemorySegment scoped(MemorySegment bytes, Arena scope) {
+        return bytes.reinterpret(scope, null);
+    }
+
     /**
-     * Ends host access to every instance still holding bytes; called by {@code Kairos.close()} once
-     * no operation can run any more, before the backends free the memory. Every accessor segment
-     * then reports itself closed, and a later {@code accessor()} call fails.
+     * Ends host access to every instance; called by {@code Kairos.close()} once no operation can run
+     * any more, before the backends free the memory. Every accessor segment then reports itself
+     * closed (a thread still inside an access gets an exception, the JVM waits for it), and a later
+     * {@code accessor()} call fails.
      */
     public void closeScopes() {
         closed = true;
-        List<InstanceImpl> holding = new ArrayList<>();
-        lock.lock();
-        try {
-            for (Allocation<InstanceImpl> a : planner.liveAllocations()) {
-                holding.add(a.owner());
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (InstanceImpl i : holding) {
-            InstanceBytes b = i.bytes;
-            if (b != null) {
-                b.closeScope();
-            }
+        if (hostScope != null && hostScope.scope().isAlive()) {
+            hostScope.close();
         }
     }
 
-    /** The instance's bytes as a segment bounded by its life and the runtime's. */
+    /** The instance's bytes as a segment of the memory's scope, which ends when the runtime closes. */
     MemorySegment hostSegment(InstanceImpl instance, InstanceBytes bytes) {
         if (closed) {
             throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
         }
-        MemorySegment segment = bytes.segment(storage.hostSegment().asSlice(bytes.offset, instance.layout().totalBytes()));
-        if (segment == null) {
+        if (bytes.closed()) {
             throw new IllegalStateException(instance + " was destroyed: its bytes in " + this + " may belong to another instance");
         }
-        if (closed) {
-            bytes.closeScope();  // closeScopes() may have run before this scope existed
-            throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
-        }
-        return segment;
+        return hostBytes.asSlice(bytes.offset, instance.layout().totalBytes());
     }
 
     /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none (not yet, never, or no more). */
     public static long offsetOf(RegionInstance instance) {
         InstanceBytes b = ((InstanceImpl) instance).bytes;
-        return b == null || b.scopeClosed() ? -1 : b.offset;
+        return b == null || b.closed() ? -1 : b.offset;
     }
 
     /**
@@ -196,7 +193,7 @@ public final class MemoryImpl implements Memory {
             throw new IllegalStateException(instance + " holds no bytes in " + i.memory
                     + ": it is not ready yet, or its allocation failed (run the operation after instance.ready())");
         }
-        if (b.scopeClosed()) {
+        if (b.closed()) {
             throw new IllegalStateException(instance + " was destroyed: its bytes in " + i.memory
                     + " may belong to another instance (order the destroy after every use)");
         }
@@ -216,7 +213,7 @@ public final class MemoryImpl implements Memory {
                     + " was closed and " + i.memory + " freed");
         }
         InstanceBytes b = i.bytes;
-        if (b != null && b.scopeClosed()) {
+        if (b != null && b.closed()) {
             throw new IllegalStateException(operation + " of " + instance + " refused: it was destroyed, its bytes in "
                     + i.memory + " may belong to another instance");
         }
@@ -310,19 +307,17 @@ public final class MemoryImpl implements Memory {
 
     void onDestroyPrecondition(InstanceImpl.DestroyOp op, Poison poison) {
         Effects effects = new Effects();
-        InstanceBytes held = null;
         lock.lock();
         try {
             if (poison != null) {
                 planner.cancelRelease(op.instance.allocation, effects);
                 op.instance.destroy = null; // cancelled: the instance may be destroyed again
-                queueContinuation();
-            } else if (op.instance.allocation.live() && !op.instance.bytes.closeIfUnused()) {
-                held = op.instance.bytes;  // a host scope to close or copies to wait for: outside the lock
-            } else {
-                planner.triggerRelease(op.instance.allocation, effects);  // not live yet: takes effect once it resolves (rule 4)
-                queueContinuation();
+            } else if (!op.instance.allocation.live() || op.instance.bytes.close(() -> giveBack(op))) {
+                // Not live yet: takes effect once it resolves (rule 4). Live: every use has ended.
+                planner.triggerRelease(op.instance.allocation, effects);
             }
+            // else a copy or fill still holds the bytes: the last one gives them back
+            queueContinuation();
         } finally {
             lock.unlock();
         }
@@ -331,17 +326,6 @@ public final class MemoryImpl implements Memory {
             runtime.operationFinished();
         }
         effects.run();
-        if (held == null) {
-            return;
-        }
-        endUses(held, op);
-    }
-
-    /** Ends host access and refuses new pins; the bytes go back now, or when the last copy using them ends. */
-    private void endUses(InstanceBytes held, InstanceImpl.DestroyOp op) {
-        if (held.close(() -> giveBack(op))) {
-            giveBack(op);
-        }
     }
 
     /** The destroy of a live instance whose uses have ended: its bytes go back to the planner. */
@@ -423,7 +407,7 @@ public final class MemoryImpl implements Memory {
         public void released(Allocation<InstanceImpl> allocation, boolean heldBytes) {
             InstanceImpl instance = allocation.owner();
             if (heldBytes) {
-                instance.bytes.closeScope();  // a destroy that came first: no accessor may ever reach these bytes
+                instance.bytes.closeNow();  // a destroy that came first: no accessor may ever reach these bytes
             }
             add(new Destroyed(instance.destroy, heldBytes));
         }
