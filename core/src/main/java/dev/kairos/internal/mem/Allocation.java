@@ -20,11 +20,11 @@ public final class Allocation<O> {
      * ends with no effect in the terminal failures.
      *
      * <pre>
-     * WAITING ──decide──▶ LIVE ──────────────destroy──▶ FREED
-     *    │  │               ▲
-     *    │  └──decide──▶ PROMISED ──(release cancelled)──▶ FAILED_RELEASE_CANCELLED
-     *    │  └──decide──▶ FAILED_NEVER_FITS | FAILED_DOES_NOT_FIT_NOW
-     *    └──precondition poisoned──▶ CANCELLED
+     * WAITING --decide: fits now---------------------------> LIVE --destroy--> FREED
+     * WAITING --decide: fits once earlier releases happen--> PROMISED --a pass completes it--> LIVE
+     * WAITING --decide: neither----------------------------> FAILED_NEVER_FITS (FAILED_DOES_NOT_FIT_NOW without deferral)
+     * PROMISED --a release it counted on cancelled, no other plan--> FAILED_RELEASE_CANCELLED
+     * WAITING --create's precondition poisoned--> CANCELLED
      * </pre>
      */
     public enum Phase {

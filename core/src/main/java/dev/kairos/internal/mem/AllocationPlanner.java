@@ -48,7 +48,11 @@ import java.util.TreeMap;
  * view is kept whole, incrementally, in a second {@link RangeAllocator} whose used space is exactly
  * the holders without an outstanding release (such holders never overlap one another); a request
  * that may not count on every release also avoids, one by one, the holders of releases registered
- * after its create. A replay touches only the promises it places, breaks or plans again. So a
+ * after its create. The view and the release index exist only while promises may (built from the
+ * live instances when a request first does not fit now, dropped after a calm stretch as long as
+ * the rebuild), so a memory never under pressure pays nothing for them. A replay touches only the
+ * promises it places, breaks or plans again, and a promise whose first place is its own plan needs
+ * none (it breaks no one: what a replay would do is the rest of the pass). So a
  * release costs O((c + 1) log n) for the c promises it completes, moves or finds unsettled, and a
  * decision O((k + 1) log n) for the k claims or late releases it steps over: draining n accepted
  * requests is O(n log n) whatever the order of the releases, unless fragmentation keeps many
@@ -398,11 +402,6 @@ public final class AllocationPlanner<O> {
     /** Whether the future view is kept now (while promises may exist); for tests. */
     boolean keepsFutureView() {
         return future != null;
-    }
-
-    /** The allocations holding bytes now, in no particular order. */
-    public List<Allocation<O>> liveAllocations() {
-        return List.copyOf(live);
     }
 
     @Override

@@ -175,7 +175,7 @@ final class AllocationModel {
             unplaced.broken.remove(p);
             int planned = firstFit(openInFuture(p, unplaced), p);
             if (planned < 0) {
-                failPromise(p, Phase.FAILED_RELEASE_CANCELLED, "r" + holder.id);
+                fail(p, Phase.FAILED_RELEASE_CANCELLED, "r" + holder.id);
             } else {
                 if (planned != p.offset) {
                     moved++;
@@ -421,10 +421,6 @@ final class AllocationModel {
             r.release = null;
             effects.add("released r" + r.id + " false");
         }
-    }
-
-    private void failPromise(Req p, Phase failed, String cancelledReleaseOf) {
-        fail(p, failed, cancelledReleaseOf);
     }
 
     // ---- accounting -----------------------------------------------------------------------
