@@ -19,12 +19,16 @@ public final class Merges {
         int count = 0;
         for (Event e : events) {
             EventImpl event = EventImpl.of(e);
-            Poison poison = event.poison();
-            if (poison != null && !ignoreFaults) {
-                return EventImpl.poisoned(poison);
-            }
-            if (!event.hasTriggered()) {
-                pending[count++] = event;
+            // One read of the state: an input poisoned between two reads (poisoned? no; finished?
+            // yes) would be skipped as triggered, and the merge would trigger past the poison.
+            switch (event.status()) {
+                case PENDING -> pending[count++] = event;
+                case POISONED -> {
+                    if (!ignoreFaults) {
+                        return EventImpl.poisoned(event.poison()); // terminal: a second read sees the same poison
+                    }
+                }
+                case TRIGGERED -> {}
             }
         }
         if (count == 0) {

@@ -1,0 +1,72 @@
+package dev.kairos.jcstress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.openjdk.jcstress.JCStress;
+import org.openjdk.jcstress.Main;
+import org.openjdk.jcstress.Options;
+import org.openjdk.jcstress.infra.Status;
+import org.openjdk.jcstress.infra.collectors.DiskReadCollector;
+import org.openjdk.jcstress.infra.collectors.InProcessCollector;
+import org.openjdk.jcstress.infra.collectors.TestResult;
+import org.openjdk.jcstress.infra.grading.ReportUtils;
+import org.openjdk.jcstress.infra.grading.TestGrading;
+
+/**
+ * Runs JCStress (same options as its own {@code Main}) and exits with 1 when a test saw a
+ * forbidden outcome, ended in an error, or did not run at all. JCStress 0.16 reports failures only
+ * in its text and HTML reports and exits with 0, which would let a build pass over a broken
+ * invariant; this reads its result file back and decides.
+ */
+public final class RunStressTests {
+    private RunStressTests() {}
+
+    public static void main(String[] args) throws Exception {
+        Options options = new Options(args);
+        if (!options.parse()) {
+            System.exit(2);
+        }
+        if (options.shouldList() || options.shouldParse()) {
+            Main.main(args);
+            return;
+        }
+        JCStress jcstress = new JCStress(options);
+        SortedSet<String> expected = jcstress.getTests();
+        jcstress.run();
+
+        InProcessCollector results = new InProcessCollector();
+        DiskReadCollector reader = new DiskReadCollector(options.getResultFile(), results);
+        try {
+            reader.dump();
+        } finally {
+            reader.close();
+        }
+        SortedSet<String> missing = new TreeSet<>(expected);
+        List<String> failures = new ArrayList<>();
+        for (TestResult result : ReportUtils.mergedByName(results.getTestResults())) {
+            missing.remove(result.getName());
+            if (result.status() != Status.NORMAL) {
+                failures.add(result.getName() + ": status=" + result.status() + " " + result.getMessages());
+                continue;
+            }
+            TestGrading grading = result.grading();
+            if (!grading.isPassed) {
+                failures.add(result.getName() + ": " + String.join("; ", grading.failureMessages));
+            }
+        }
+        for (String test : missing) {
+            failures.add(test + ": did not run (JCStress could not schedule its actors on cpus=" + options.getCPUCount() + "?)");
+        }
+        int passed = expected.size() - failures.size();
+        System.out.println("JCStress: " + expected.size() + " tests, " + passed + " without a forbidden outcome or error, "
+                + failures.size() + " with (results in " + options.getResultDest() + ")");
+        for (String failure : failures) {
+            System.out.println("  FAILED " + failure);
+        }
+        if (expected.isEmpty() || !failures.isEmpty()) {
+            System.exit(1);
+        }
+    }
+}
