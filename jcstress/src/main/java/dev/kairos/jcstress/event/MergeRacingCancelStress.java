@@ -1,9 +1,10 @@
-package dev.kairos.internal.event;
+package dev.kairos.jcstress.event;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.kairos.Event;
+import dev.kairos.internal.event.UserEventImpl;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,9 +1,13 @@
-package dev.kairos.internal.event;
+package dev.kairos.jcstress.event;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.kairos.Event;
+import dev.kairos.internal.event.EventImpl;
+import dev.kairos.internal.event.Node;
+import dev.kairos.internal.event.Poison;
+import dev.kairos.internal.event.UserEventImpl;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -55,7 +59,7 @@ public class WaiterRegistrationStress {
 
     /**
      * A merge registering on an event that two merges already wait on (so it goes into their
-     * {@link MergeBlock}: reserve a slot, then fill it) while the event triggers (its dispatcher
+     * {@code MergeBlock}: reserve a slot, then fill it) while the event triggers (its dispatcher
      * closes the block and reads the slots). r1: the merge finished before its other input did;
      * r2: it finished once its other input did.
      */
