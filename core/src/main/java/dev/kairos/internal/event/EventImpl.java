@@ -108,7 +108,8 @@ public class EventImpl extends Node implements Event {
 
     /**
      * {@link #finish} from a waiter that {@code dispatcher} is running: its waiters join that
-     * dispatch without looking the dispatcher up again.
+     * dispatch without looking the dispatcher up again. A null dispatcher (a waiter told outside a
+     * dispatch) is looked up, if there are waiters, as {@link #finish} does.
      */
     final void finishFrom(Dispatcher dispatcher, Poison poison) {
         complete(poison == null ? TRIGGERED : poison, dispatcher);
@@ -150,8 +151,8 @@ public class EventImpl extends Node implements Event {
     }
 
     /**
-     * Registers {@code merge} as waiting on this event, packing it with the merges registered just
-     * before it ({@link MergeBlock}).
+     * Registers {@code merge} as waiting on this event; the node on top of the waiter stack decides
+     * how ({@link Node#withMerge}: merges registered one after another pack into a {@link MergeBlock}).
      *
      * @return false if the event has already triggered or been poisoned; then the caller tells the merge
      */
@@ -161,19 +162,15 @@ public class EventImpl extends Node implements Event {
             if (s == TRIGGERED || s instanceof Poison) {
                 return false;
             }
-            Node fresh;
-            if (s instanceof MergeBlock block) {
-                MergeBlock.Added added = block.tryAdd(merge);
-                if (added != MergeBlock.Added.FULL) {
-                    return added == MergeBlock.Added.ADDED;
-                }
-                fresh = block.next(merge);
-            } else if (s instanceof Merges.Input) {
-                fresh = new MergeBlock(MergeBlock.FIRST_CAPACITY, merge);
-            } else {
-                fresh = new Merges.Input(merge); // most events have one merge waiting: a node, not a block
+            Node top = (Node) s;
+            Node fresh = top == null ? merge.newWaiter() : top.withMerge(merge);
+            if (fresh == top) {
+                return true; // taken into the block on top
             }
-            fresh.waiterNext = (Node) s;
+            if (fresh == null) {
+                return false; // the block on top was closed under the registration: the event triggered
+            }
+            fresh.waiterNext = top;
             if (STATE.compareAndSet(this, s, fresh)) {
                 return true;
             }
@@ -183,7 +180,7 @@ public class EventImpl extends Node implements Event {
     /** Registers {@code waiter}, or tells it at once (on this thread) if this event is terminal. */
     public final void whenTriggered(Node waiter) {
         if (!addWaiter(waiter)) {
-            waiter.onTrigger(this, poison());
+            waiter.tryFire(null, this, poison());
         }
     }
 

@@ -70,9 +70,16 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
             this.target = target;
         }
 
+        /** Finishes the target in the dispatch that told it (no thread-local lookup), or looks it up when told directly. */
+        @Override
+        boolean tryFire(Dispatcher dispatcher, EventImpl source, Poison poison) {
+            target.finishFrom(dispatcher, poison);
+            return true;
+        }
+
         @Override
         protected void onTrigger(EventImpl source, Poison poison) {
-            target.finish(poison);
+            throw new IllegalStateException("a forwarder is told through tryFire");
         }
     }
 }
