@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code traceEvents} array of events with a phase, integer pid and tid, a timestamp (except
  * metadata), names for every process and thread used, begin and end events that pair up on each
  * track, counters with numeric values, and flows whose start and end each sit inside a slice. On
- * top of the format it checks Kairos's own promises: events in time order and thread ids unique
- * across processes.
+ * top of the format it checks Kairos's own promises: events in time order, thread ids unique
+ * across processes, and ends that repeat their begin's name (speedscope matches them by it).
  *
  * <p>What it read is kept as slices, instants, counters and flows, named by their process and
  * thread, for tests to inspect.
@@ -171,7 +171,12 @@ public final class TraceModel {
                     if (stack == null || stack.isEmpty()) {
                         throw new AssertionError("end without a begin on its track: " + where);
                     }
-                    ends.put(stack.pop(), ts);
+                    Open begun = stack.pop();
+                    // The format lets an end go without a name; some viewers (speedscope) match by it, so Kairos repeats it.
+                    if (!begun.name.equals(text(e, "name", where))) {
+                        throw new AssertionError("an end names another slice than its begin (" + begun.name + "): " + where);
+                    }
+                    ends.put(begun, ts);
                 }
                 case 'i', 'I' -> {
                     text(e, "name", where);

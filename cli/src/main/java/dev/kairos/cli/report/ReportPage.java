@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The deferred-allocation report: one HTML file that needs nothing but itself (no script, no font,
@@ -116,7 +117,7 @@ public final class ReportPage {
         html.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private void row(String label, java.util.function.Function<Run, String> cell) {
+    private void row(String label, Function<Run, String> cell) {
         html.append("<tr><th>").append(esc(label)).append("</th>");
         for (Run r : runs) {
             html.append("<td>").append(esc(cell.apply(r))).append("</td>");

@@ -17,6 +17,7 @@ final class JsonOut {
 
     private final OutputStream sink;
     private final byte[] buffer = new byte[BUFFER_BYTES];
+    private final byte[] digits = new byte[19]; // Long.MAX_VALUE has 19
     private int length;
     private IOException failure;
 
@@ -84,12 +85,15 @@ final class JsonOut {
             put((byte) '-');
             v = -v;
         }
-        long scale = 1;
-        while (scale <= v / 10) {
-            scale *= 10;
-        }
-        for (; scale > 0; scale /= 10) {
-            put((byte) ('0' + v / scale % 10));
+        // Digits from the last, by a constant divisor the JIT turns into a multiplication: a trace
+        // writes several numbers per event, and this is most of the cost of writing one.
+        int at = digits.length;
+        do {
+            digits[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        while (at < digits.length) {
+            put(digits[at++]);
         }
         return this;
     }

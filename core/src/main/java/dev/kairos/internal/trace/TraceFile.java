@@ -59,8 +59,8 @@ final class TraceFile implements Tracer {
 
     private final Path file;
     private final long origin = System.nanoTime();
-    /** The task slice open on this thread: its track's tid, or 0. A thread runs one task at a time. */
-    private final ThreadLocal<int[]> openTask = ThreadLocal.withInitial(() -> new int[1]);
+    /** The task slice open on this thread, if any: a thread runs one task at a time. */
+    private final ThreadLocal<OpenTask> openTask = ThreadLocal.withInitial(OpenTask::new);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final JsonOut out; // guarded by lock
@@ -134,7 +134,7 @@ final class TraceFile implements Tracer {
 
     @Override
     public void taskReady(Object task) {
-        int source = openTask.get()[0];
+        int source = openTask.get().tid;
         if (source == 0) {
             return;
         }
@@ -156,6 +156,7 @@ final class TraceFile implements Tracer {
     public void taskStarted(Processor processor, Object task, String name, Object args) {
         String label = Labels.of(args);
         String event = task.toString();
+        String slice = label.isEmpty() ? name : name + " " + label;
         int tid;
         lock.lock();
         try {
@@ -164,8 +165,8 @@ final class TraceFile implements Tracer {
             }
             tid = processorTid(processor);
             long ts = now();
-            begin('B', PROCESSORS, tid, ts).raw(",\"name\":").string(label.isEmpty() ? name : name + " " + label)
-                    .raw(",\"args\":{\"task\":").string(name).raw(",\"event\":").string(event).raw("}}");
+            begin('B', PROCESSORS, tid, ts).raw(",\"name\":").string(slice)
+                    .raw(",\"args\":{\"event\":").string(event).raw("}}");
             Long flow = flows.remove(task);
             if (flow != null) {
                 begin('f', PROCESSORS, tid, ts).raw(",\"bp\":\"e\",\"cat\":\"kairos\",\"name\":").string(FLOW)
@@ -174,16 +175,21 @@ final class TraceFile implements Tracer {
         } finally {
             lock.unlock();
         }
-        openTask.get()[0] = tid;
+        OpenTask open = openTask.get();
+        open.tid = tid;
+        open.name = slice;
     }
 
     @Override
     public void taskEnded(Processor processor, Object task) {
-        openTask.get()[0] = 0;
+        OpenTask open = openTask.get();
+        String slice = open.name;
+        open.tid = 0;
+        open.name = null;
         lock.lock();
         try {
-            if (!closed) {
-                begin('E', PROCESSORS, processorTid(processor), now()).raw('}');
+            if (!closed && slice != null) {
+                end(PROCESSORS, processorTid(processor), now(), slice);
             }
         } finally {
             lock.unlock();
@@ -204,9 +210,9 @@ final class TraceFile implements Tracer {
             begin('i', m.pid, m.decisions, ts).raw(",\"s\":\"t\",\"name\":").string(instance + " " + words(how))
                     .raw(",\"args\":{\"bytes\":").number(bytes).raw(",\"offset\":").number(offset).raw("}}");
             int lane = m.instances.take();
-            m.laneOf.put(instance, lane);
-            begin('B', m.pid, m.instances.tid(lane), ts).raw(",\"name\":")
-                    .string(instance + " (" + bytes + " B @ " + offset + ")")
+            String span = instance + " (" + bytes + " B @ " + offset + ")";
+            m.open.put(instance, new Span(m.instances, lane, span));
+            begin('B', m.pid, m.instances.tid(lane), ts).raw(",\"name\":").string(span)
                     .raw(",\"args\":{\"instance\":").string(instance.toString()).raw(",\"bytes\":").number(bytes)
                     .raw(",\"offset\":").number(offset).raw("}}");
             counter(m, ts, used);
@@ -254,13 +260,13 @@ final class TraceFile implements Tracer {
                 return;
             }
             MemoryTracks m = memoryTracks(memory);
-            Integer lane = m.laneOf.remove(instance);
-            if (lane == null) {
+            Span span = m.open.remove(instance);
+            if (span == null) {
                 return; // it never held bytes: nothing changed
             }
             long ts = now();
-            begin('E', m.pid, m.instances.tid(lane), ts).raw('}');
-            m.instances.release(lane);
+            end(m.pid, span.tid(), ts, span.name());
+            m.instances.release(span.lane());
             counter(m, ts, used);
         } finally {
             lock.unlock();
@@ -285,7 +291,7 @@ final class TraceFile implements Tracer {
             }
             Lanes lanes = copyPaths.computeIfAbsent(path, p -> new Lanes(COPIES, p));
             int lane = lanes.take();
-            openCopies.put(copy, new Span(lanes, lane));
+            openCopies.put(copy, new Span(lanes, lane, name));
             begin('B', COPIES, lanes.tid(lane), now()).raw(",\"name\":").string(name)
                     .raw(",\"args\":{\"fields\":").number(fields).raw(",\"points\":").number(points).raw("}}");
         } finally {
@@ -301,8 +307,8 @@ final class TraceFile implements Tracer {
             if (span == null || closed) {
                 return; // cancelled before it started
             }
-            begin('E', COPIES, span.lanes.tid(span.lane), now()).raw('}');
-            span.lanes.release(span.lane);
+            end(COPIES, span.tid(), now(), span.name());
+            span.lanes().release(span.lane());
         } finally {
             lock.unlock();
         }
@@ -320,10 +326,10 @@ final class TraceFile implements Tracer {
             long ts = now();
             // Instances never destroyed end with the runtime, which frees them now.
             for (MemoryTracks m : memories.values()) {
-                for (int lane : m.laneOf.values()) {
-                    begin('E', m.pid, m.instances.tid(lane), ts).raw('}');
+                for (Span span : m.open.values()) {
+                    end(m.pid, span.tid(), ts, span.name());
                 }
-                m.laneOf.clear();
+                m.open.clear();
             }
             closed = true;
             out.raw("\n]}\n");
@@ -347,6 +353,14 @@ final class TraceFile implements Tracer {
         out.raw(firstEvent ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
         firstEvent = false;
         return out.raw(phase).raw("\",\"pid\":").number(pid).raw(",\"tid\":").number(tid).raw(",\"ts\":").micros(ts);
+    }
+
+    /**
+     * Closes the track's innermost slice. The name repeats the begin's: the format does not need it,
+     * but some viewers (speedscope) match ends to begins by name.
+     */
+    private void end(int pid, int tid, long ts, String name) {
+        begin('E', pid, tid, ts).raw(",\"name\":").string(name).raw('}');
     }
 
     private void metadata(String name, int pid, int tid, String key, Object value) {
@@ -399,13 +413,23 @@ final class TraceFile implements Tracer {
         }
     }
 
-    /** A memory's tracks: decisions and the counter on one thread, the instances on their lanes. */
-    private record MemoryTracks(int pid, int decisions, Lanes instances, String counter, Map<RegionInstance, Integer> laneOf) {
+    /** A memory's tracks: decisions and the counter on one thread, the instances alive on their lanes. */
+    private record MemoryTracks(int pid, int decisions, Lanes instances, String counter, Map<RegionInstance, Span> open) {
         MemoryTracks(int pid, int decisions, Lanes instances, String counter) {
             this(pid, decisions, instances, counter, new IdentityHashMap<>());
         }
     }
 
-    /** A copy or fill in progress: where its slice is open. */
-    private record Span(Lanes lanes, int lane) {}
+    /** An instance's life or a copy in progress: where its slice is open, and its name. */
+    private record Span(Lanes lanes, int lane, String name) {
+        int tid() {
+            return lanes.tid(lane);
+        }
+    }
+
+    /** The task slice a thread has open: its track's tid (0 for none) and name. Touched by that thread only. */
+    private static final class OpenTask {
+        int tid;
+        String name;
+    }
 }
