@@ -327,13 +327,13 @@ public final class ReportPage {
         double start = bars.stream().mapToDouble(RunTimeline.Slice::begin).min().orElse(0);
         double end = bars.stream().mapToDouble(RunTimeline.Slice::end).max().orElse(start + 1);
         List<RunTimeline.Slice> lives = t.instances().stream().filter(s -> s.begin() < end && s.end() > start).toList();
-        int lanes = (int) lives.stream().map(RunTimeline.Slice::track).distinct().count();
         List<String> laneNames = lives.stream().map(RunTimeline.Slice::track).distinct()
                 .sorted(Comparator.comparingInt(ReportPage::laneNumber)).limit(INSTANCE_LANES).toList();
         int rowH = 26;
         int labelW = 170;
         int w = W;
-        int h = 30 + rowH * (rows.size() + laneNames.size()) + 30;
+        boolean moreLanes = t.lanes() > laneNames.size();
+        int h = 30 + rowH * (rows.size() + laneNames.size()) + 30 + (moreLanes ? 20 : 0);
         double span = Math.max(end - start, 1e-3);
         double plotW = w - labelW - 20;
         html.append("<h3 style=\"color:").append(color(r)).append("\">").append(esc(r.name())).append("</h3>\n");
@@ -370,8 +370,9 @@ public final class ReportPage {
                 html.append(line(x, 14, x, y, "grid")).append(text(x, y + 16, "middle", "tick", num(v) + " ms"));
             }
         }
-        if (lanes > laneNames.size()) {
-            html.append(text(labelW - 8, y + 16, "end", "note", "+ " + (lanes - laneNames.size()) + " more instance lanes"));
+        if (moreLanes) {
+            html.append(text(labelW, y + 38, "start", "note", laneNames.size() + " of the " + t.lanes()
+                    + " instance lanes shown: up to " + t.lanes() + " instances were alive at once"));
         }
         html.append("</svg>\n");
     }
@@ -481,7 +482,7 @@ public final class ReportPage {
             .tick { fill: #555; font-variant-numeric: tabular-nums; }
             .axis-title { fill: #333; font-size: 13px; }
             .instance { stroke: #555; stroke-width: 1.2; stroke-dasharray: 6 4; }
-            .instance-label { fill: #555; font-size: 12px; }
+            .instance-label { fill: #555; font-size: 12px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
             .peak-label { font-size: 13px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 4px; }
             .legend-label { fill: #333; font-size: 13px; }
             .row-label { fill: #333; }

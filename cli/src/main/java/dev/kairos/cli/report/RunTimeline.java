@@ -36,6 +36,7 @@ public final class RunTimeline {
     private int points;
     private final Map<String, List<Slice>> processors = new LinkedHashMap<>();
     private final List<Slice> instances = new ArrayList<>();
+    private int lanes;
 
     private RunTimeline(String memory) {
         this.memory = memory;
@@ -114,6 +115,11 @@ public final class RunTimeline {
     /** The first slices of each processor, by the processor's track name ({@code proc:cpu0 (CPU)}). */
     public Map<String, List<Slice>> processors() {
         return processors;
+    }
+
+    /** How many lanes the memory's instances took: the most that were alive at once. */
+    public int lanes() {
+        return lanes;
     }
 
     /** The first instances' lives, each on its lane ({@code instances #0}). */
@@ -209,6 +215,9 @@ public final class RunTimeline {
                         processNames.put(pid, argName);
                     } else if ("thread_name".equals(name) && argName != null) {
                         threadNames.put(tid, argName);
+                        if (isMemory() && argName.startsWith("instances #")) {
+                            timeline.lanes++;
+                        }
                     }
                 }
                 case "C" -> {
