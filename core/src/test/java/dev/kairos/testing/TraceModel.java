@@ -227,6 +227,9 @@ public final class TraceModel {
                 default -> throw new AssertionError("phase Kairos does not write: " + where);
             }
         }
+        if (!flowStarts.isEmpty()) {
+            throw new AssertionError("flows start and never end (no arrow is drawn): ids " + flowStarts.keySet());
+        }
         for (Map.Entry<Long, Deque<Open>> t : open.entrySet()) {
             if (!t.getValue().isEmpty()) {
                 throw new AssertionError("slices never ended on track pid=" + (t.getKey() >> 32) + " tid="
