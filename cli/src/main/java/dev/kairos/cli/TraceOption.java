@@ -14,7 +14,8 @@ public final class TraceOption {
     @Option(names = "--trace", paramLabel = "FILE",
             description = "Write the run's timeline to FILE, in the Trace Event Format that ui.perfetto.dev and chrome://tracing "
                     + "open: a track per processor with a slice per task, per memory its instances and bytes in use, the "
-                    + "allocation decisions, copies and fills. A second runtime (the eager one) writes FILE-eager.json. Off by default.")
+                    + "allocation decisions, copies and fills. A second runtime (the eager one) writes beside it, -eager before the "
+                    + "extension (t.json, t-eager.json). Off by default.")
     Path file;
 
     /** The trace file of the runtime called {@code variant} (null: the first, or only, one), if one was asked for. */
