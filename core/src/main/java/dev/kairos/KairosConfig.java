@@ -1,7 +1,9 @@
 package dev.kairos;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the runtime should start with. Built with {@link #builder()}; every setting has a default.
@@ -23,6 +25,7 @@ public final class KairosConfig {
     private final long zeroCopyMemory;
     private final CudaMode cuda;
     private final boolean deferredAllocation;
+    private final Path trace;
 
     private KairosConfig(Builder b) {
         this.cpuProcessors = b.cpuProcessors;
@@ -32,6 +35,7 @@ public final class KairosConfig {
         this.zeroCopyMemory = b.zeroCopyMemory;
         this.cuda = b.cuda;
         this.deferredAllocation = b.deferredAllocation;
+        this.trace = b.trace;
     }
 
     public static Builder builder() {
@@ -75,6 +79,14 @@ public final class KairosConfig {
         return deferredAllocation;
     }
 
+    /**
+     * Where the runtime writes its timeline, in the Trace Event Format that Perfetto and
+     * {@code chrome://tracing} open; empty (the default) records nothing.
+     */
+    public Optional<Path> trace() {
+        return Optional.ofNullable(trace);
+    }
+
     /** What is wrong with this configuration, one entry per setting, key=value; empty if nothing. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
@@ -107,7 +119,8 @@ public final class KairosConfig {
                 .gpuFramebufferMemory(gpuFramebufferMemory)
                 .zeroCopyMemory(zeroCopyMemory)
                 .cuda(cuda)
-                .deferredAllocation(deferredAllocation);
+                .deferredAllocation(deferredAllocation)
+                .trace(trace);
     }
 
     @Override
@@ -115,7 +128,7 @@ public final class KairosConfig {
         return "KairosConfig[cpuProcessors=" + cpuProcessors + ", utilityProcessors=" + utilityProcessors
                 + ", systemMemory=" + systemMemory + ", gpuFramebufferMemory=" + gpuFramebufferMemory
                 + ", zeroCopyMemory=" + zeroCopyMemory + ", cuda=" + cuda
-                + ", deferredAllocation=" + deferredAllocation + "]";
+                + ", deferredAllocation=" + deferredAllocation + (trace == null ? "" : ", trace=" + trace) + "]";
     }
 
     public static final class Builder {
@@ -126,6 +139,7 @@ public final class KairosConfig {
         private long zeroCopyMemory = DEFAULT_ZERO_COPY_MEMORY;
         private CudaMode cuda = CudaMode.AUTO;
         private boolean deferredAllocation = true;
+        private Path trace;
 
         private Builder() {}
 
@@ -168,6 +182,19 @@ public final class KairosConfig {
         /** See {@link KairosConfig#deferredAllocation()}; default true. */
         public Builder deferredAllocation(boolean enabled) {
             this.deferredAllocation = enabled;
+            return this;
+        }
+
+        /**
+         * Writes a timeline of the run to {@code file} (null: none, the default): a track per
+         * processor with a slice per task, per memory a span per instance and the bytes in use,
+         * the allocation decisions, copies and fills. The file is written as the run goes, with
+         * bounded memory, and completed by {@link Kairos#close()}; {@link Kairos#start} fails if
+         * it cannot be created. A task argument that implements {@link TraceLabel} names its
+         * slice. Recording costs nothing when no file is given.
+         */
+        public Builder trace(Path file) {
+            this.trace = file;
             return this;
         }
 

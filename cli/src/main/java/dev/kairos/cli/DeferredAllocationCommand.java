@@ -6,10 +6,18 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.MemoryStats;
 import dev.kairos.Processor;
+import dev.kairos.cli.report.ReportPage;
+import dev.kairos.cli.report.RunTimeline;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
 import dev.kairos.tutorials.TutorialRun;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,6 +70,15 @@ final class DeferredAllocationCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    TraceOption trace;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write a page that needs nothing but itself (no network, no script): the summary, the memory in use over "
+                    + "time (with --compare-eager, deferred and eager on one chart, peaks labelled) and the first batches on each "
+                    + "processor. It is drawn from the runs' traces (--trace, or temporary ones).")
+    Path report;
+
     @Spec
     CommandSpec spec;
 
@@ -75,20 +92,92 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         }
         KairosConfig config = runtime.config();
         PrintWriter out = spec.commandLine().getOut();
-        if (!compareEager) {
-            TutorialRun.Result result = runOnce(config, eager, out);
-            return result.allVerified() ? 0 : 1;
+        List<Traced> runs = new ArrayList<>();
+        try {
+            if (!compareEager) {
+                runs.add(runOnce(config, eager, null, out));
+            } else {
+                runs.add(runOnce(config, false, null, out));
+                out.println();
+                runs.add(runOnce(config, true, "eager", out));
+                out.println();
+                comparePeaks(runs.get(0).result(), runs.get(1).result(), out);
+            }
+            if (report != null) {
+                writeReport(runs, out);
+            }
+        } finally {
+            for (Traced r : runs) {
+                r.deleteIfTemporary();
+            }
         }
-        TutorialRun.Result deferred = runOnce(config, false, out);
-        out.println();
-        TutorialRun.Result naive = runOnce(config, true, out);
-        out.println();
+        return runs.stream().allMatch(r -> r.result().allVerified()) ? 0 : 1;
+    }
+
+    /** A run, and the trace it wrote (null if none); a temporary one goes once the report is written. */
+    private record Traced(TutorialRun.Result result, Path trace, boolean temporary) {
+        void deleteIfTemporary() {
+            if (temporary) {
+                try {
+                    Files.deleteIfExists(trace);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete the temporary trace " + trace, e);
+                }
+            }
+        }
+    }
+
+    private void writeReport(List<Traced> runs, PrintWriter out) {
+        List<ReportPage.Run> pages = new ArrayList<>();
+        for (Traced r : runs) {
+            String name = r.result().plan().eager() ? "eager" : "deferred";
+            pages.add(new ReportPage.Run(name, r.result(),
+                    RunTimeline.read(r.trace(), r.result().plan().memory().toString(), ReportPage.TIMELINE_SLICES)));
+        }
+        try {
+            ReportPage.write(report, pages, "Written by kairos run deferred-allocation on Java " + Runtime.version() + ".");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report " + report + ": " + e.getMessage(), e);
+        }
+        out.println("report      " + report);
+        out.flush();
+    }
+
+    private void comparePeaks(TutorialRun.Result deferred, TutorialRun.Result naive, PrintWriter out) {
         long instance = deferred.plan().instanceBytes();
         out.println("Peak memory use, deferred vs eager");
         out.printf("  deferred  %s = %s instance(s)%n", Sizes.describe(deferred.memory().peakUsed()), ratio(deferred.memory().peakUsed(), instance));
         out.printf("  eager     %s = %s instance(s)%n", Sizes.describe(naive.memory().peakUsed()), ratio(naive.memory().peakUsed(), instance));
         out.flush();
-        return deferred.allVerified() && naive.allVerified() ? 0 : 1;
+    }
+
+    /**
+     * One run on a runtime of its own, traced to {@code --trace} (with {@code variant} for a second
+     * run), or to a temporary file when only the report needs it.
+     */
+    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, PrintWriter out) {
+        Path traceFile = trace.path(variant).orElse(null);
+        boolean temporary = traceFile == null && report != null;
+        if (temporary) {
+            try {
+                traceFile = Files.createTempFile("kairos-" + (eagerRun ? "eager" : "deferred") + "-", ".json");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary trace for the report: " + e.getMessage(), e);
+            }
+        }
+        KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
+        TutorialRun.Result result;
+        try {
+            result = runOnce(traced, eagerRun, out);
+        } catch (RuntimeException e) {
+            new Traced(null, traceFile, temporary).deleteIfTemporary();
+            throw e;
+        }
+        if (traceFile != null && !temporary) {
+            out.println("  trace             " + traceFile);
+            out.flush();
+        }
+        return new Traced(result, traceFile, temporary);
     }
 
     private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {

@@ -21,6 +21,7 @@ import dev.kairos.internal.event.UserEventImpl;
 import dev.kairos.internal.mem.MemoryImpl;
 import dev.kairos.internal.proc.ProcessorImpl;
 import dev.kairos.internal.proc.TaskIdImpl;
+import dev.kairos.internal.trace.Tracer;
 import dev.kairos.spi.Backend;
 import dev.kairos.spi.CopyEngine;
 import dev.kairos.spi.MachineBuilder;
@@ -60,11 +61,13 @@ public final class KairosRuntime {
     private final AtomicLong instanceIds = new AtomicLong();
     private final LongAdder outstanding = new LongAdder();
     private final List<ProcessorImpl> utility = new ArrayList<>();
+    private final Tracer tracer;
     private volatile boolean closed;
 
     private KairosRuntime(Kairos facade, KairosConfig config) {
         this.facade = facade;
         this.config = config;
+        this.tracer = Tracer.open(config.trace().orElse(null), this + " " + config);
     }
 
     /** Every backend on the class path, in the order they start. */
@@ -126,6 +129,7 @@ public final class KairosRuntime {
                 throw new KairosException("cuda=REQUIRED but " + reason);
             }
         }
+        tracer.machine(machine.processorImpls(), machine.memoryImpls());
         for (ProcessorImpl p : machine.processorImpls()) {
             p.start();
         }
@@ -240,6 +244,11 @@ public final class KairosRuntime {
         utility.getFirst().submit(() -> requests.handler().accept(response));
     }
 
+    /** Where the runtime records its timeline: {@link Tracer#OFF} unless the config asks for a trace. */
+    public Tracer tracer() {
+        return tracer;
+    }
+
     /** The utility processor that runs internal work such as host copies. */
     public ProcessorImpl utilityProcessor() {
         return utility.getFirst();
@@ -302,6 +311,7 @@ public final class KairosRuntime {
         }
         started.clear();
         closed = true;
+        tracer.close();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
+import dev.kairos.TraceLabel;
 import dev.kairos.UserEvent;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -70,11 +71,19 @@ public final class DeferredAllocation {
         return Rect.of(0, batchBytes / (8 + 16));
     }
 
-    /** The arguments of the writer and reader: which batch (0-based), its instance and its points. */
-    public record Batch(long index, RegionInstance instance, Rect bounds) {
+    /**
+     * The arguments of the writer and reader: which batch (0-based), its instance and its points. In a
+     * trace their slices read {@code writer batch 17}.
+     */
+    public record Batch(long index, RegionInstance instance, Rect bounds) implements TraceLabel {
         /** The batch's number as people count: 1 for the first. */
         public long number() {
             return index + 1;
+        }
+
+        @Override
+        public String traceLabel() {
+            return "batch " + number();
         }
     }
 

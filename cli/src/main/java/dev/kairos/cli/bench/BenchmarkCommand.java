@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
+import dev.kairos.cli.TraceOption;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,9 @@ abstract class BenchmarkCommand implements Callable<Integer> {
 
     @Mixin
     RuntimeOptions runtime;
+
+    @Mixin
+    TraceOption trace;
 
     @Spec
     CommandSpec spec;
@@ -68,9 +72,14 @@ abstract class BenchmarkCommand implements Callable<Integer> {
     /** Runs every case through {@link #run} and adds notes to the report. */
     abstract void measure(Report report) throws Exception;
 
-    /** A runtime configured by the runtime options ({@code --cpus}, {@code --sysmem}, ...). */
+    /** A runtime configured by the runtime options ({@code --cpus}, {@code --sysmem}, ..., {@code --trace}). */
     final Kairos startRuntime() {
-        return Kairos.start(runtime.config());
+        return startRuntime(null);
+    }
+
+    /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
+    final Kairos startRuntime(String variant) {
+        return Kairos.start(trace.apply(runtime.config(), variant));
     }
 
     /**

@@ -80,7 +80,7 @@ final class PipelineBench extends BenchmarkCommand {
 
     @Override
     void measure(Report report) throws Exception {
-        try (Kairos deferredRuntime = startRuntime(); Kairos eagerRuntime = startRuntime()) {
+        try (Kairos deferredRuntime = startRuntime(); Kairos eagerRuntime = startRuntime("eager")) {
             Lane deferred = new Lane(deferredRuntime, false);
             Lane eager = new Lane(eagerRuntime, true);
             List<double[]> runs = repeat("deferred+eager", 9, () -> {

@@ -164,6 +164,7 @@ public final class Copies {
             if (profile != null) {
                 profile.started();
             }
+            runtime.tracer().copyStarted(this, fillValue == null ? pairs.getFirst().source().instance() : null, pairs.getFirst().destination().instance(), pairs.size(), rect.volume());
             if (rect.isEmpty()) {
                 end(OperationStatus.Result.COMPLETED_SUCCESSFULLY, null);
                 return;
@@ -202,6 +203,7 @@ public final class Copies {
             if (!finish(poison)) {
                 return; // an engine failed earlier: the op has already ended
             }
+            runtime.tracer().copyEnded(this);
             if (profile != null) {
                 profile.ended();
                 profile.completed(result, poison);

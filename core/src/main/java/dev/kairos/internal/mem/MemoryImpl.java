@@ -165,6 +165,7 @@ public final class MemoryImpl implements Memory {
                 outcome = planner.decide(instance.request, effects);
                 if (outcome == AllocOutcome.ACCEPTED) {
                     deferredAllocations++;
+                    runtime.tracer().allocationAccepted(this, instance, instance.request.bytes(), instance.request.plannedOffset());
                 }
             }
         } finally {
@@ -241,6 +242,7 @@ public final class MemoryImpl implements Memory {
         @Override
         public void allocated(AllocationPlanner.Request request, long offset) {
             allocations++;
+            runtime.tracer().instanceAllocated(MemoryImpl.this, (InstanceImpl) request.owner(), request.outcome().name(), offset, request.bytes(), planner.used());
             add(request.owner(), offset);
         }
 
@@ -251,6 +253,7 @@ public final class MemoryImpl implements Memory {
             failedAllocations++;
             boolean warn = failuresLogged < WARN_FAILURES;
             boolean lastWarning = ++failuresLogged == WARN_FAILURES;
+            runtime.tracer().allocationFailed(MemoryImpl.this, instance, request.bytes(), failure.reason().name(), failure.message());
             add(new FailedAllocation(instance, failure, message, warn, lastWarning), 0);
         }
 
@@ -258,6 +261,7 @@ public final class MemoryImpl implements Memory {
         public void released(AllocationPlanner.Release release) {
             InstanceImpl instance = (InstanceImpl) release.request().owner();
             boolean heldBytes = release.request().state() == AllocationPlanner.Request.State.FREED;
+            runtime.tracer().instanceReleased(MemoryImpl.this, instance, planner.used());
             add(instance.destroy, heldBytes ? 1 : 0);
         }
 

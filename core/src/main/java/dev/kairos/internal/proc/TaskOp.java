@@ -51,6 +51,7 @@ final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContex
         if (profile != null) {
             profile.ready();
         }
+        processor.runtime().tracer().taskReady(this);
         processor.enqueue(this);
     }
 
@@ -66,11 +67,13 @@ final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContex
         if (profile != null) {
             profile.started();
         }
+        processor.runtime().tracer().taskStarted(processor, this, task.name(), args);
         try {
             processor.driver().execute(this);
         } catch (Throwable t) {
             fail(t); // a driver bug must not leave the task pending forever
         }
+        processor.runtime().tracer().taskEnded(processor, this);
     }
 
     // ---------------------------------------------------------------- RunningTask
