@@ -8,6 +8,7 @@ import dev.kairos.ProcessorKind;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
+import dev.kairos.cli.Layout;
 import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
 import dev.kairos.tutorials.DeferredAllocation;
@@ -53,7 +54,7 @@ import picocli.CommandLine.Option;
                     + "machines, measured outside Kairos: about 30 GB/s read+write with 2 threads, 21 GB/s write-only.",
             ""
         })
-final class BandwidthBench extends BenchmarkCommand {
+final class BandwidthBench extends BenchCommand.Benchmark {
     @Option(names = "--batch-bytes", paramLabel = "SIZE", converter = Sizes.class,
             description = "Field bytes of the instance. Default: 256M.")
     long batchBytes = 256L << 20;
@@ -95,13 +96,13 @@ final class BandwidthBench extends BenchmarkCommand {
             Kernels kernels = Kernels.of(kairos, proc);
             long payload = 24 * DeferredAllocation.bounds(batchBytes).volume();
             for (Layout layout : layouts) {
-                DeferredAllocation.Plan plan = new DeferredAllocation.Plan(proc, mem, 1, batchBytes, layout.blockSize, false);
+                DeferredAllocation.Plan plan = new DeferredAllocation.Plan(proc, mem, 1, batchBytes, layout.blockSize(), false);
                 if (plan.instanceBytes() > mem.capacity()) {
                     throw bad("the instance (" + Sizes.describe(plan.instanceBytes()) + ", " + layout + ") does not fit in " + mem
                             + " (capacity " + Sizes.describe(mem.capacity()) + "): raise the memory size or lower --batch-bytes");
                 }
                 RegionInstance instance = RegionInstance.create(mem, plan.bounds(), DeferredAllocation.FIELD_SIZES,
-                        layout.blockSize, Event.NO_EVENT);
+                        layout.blockSize(), Event.NO_EVENT);
                 instance.ready().await();
                 Batch batch = new Batch(0, instance, plan.bounds());
                 try (Kernels.Copy copy = kernels.copyOf(batch, payload)) {
