@@ -29,13 +29,19 @@ stamp() {
   jars=""
   old_ifs=$IFS
   IFS=:
+  set -f # split the class path on ':' without expanding its wildcard yet
   for entry in $classpath; do
-    IFS=$old_ifs
     case $entry in
-      *'*') jars="$jars $(ls "${entry%\*}"*.jar)" ;;
-      *) jars="$jars $entry $(dirname "$entry")/lib/*.jar" ;;
+      *'*') jars="$jars $(set +f && ls "${entry%\*}"*.jar)" ;;
+      *)
+        jars="$jars $entry"
+        if [ -d "$(dirname "$entry")/lib" ]; then # the jar's manifest class path
+          jars="$jars $(set +f && ls "$(dirname "$entry")"/lib/*.jar)"
+        fi
+        ;;
     esac
   done
+  set +f
   IFS=$old_ifs
   # shellcheck disable=SC2086 # the list is split on purpose; its paths hold no spaces
   stat -c '%n %s %Y' $jars
