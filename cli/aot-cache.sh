@@ -24,37 +24,44 @@ cache=$3
 classpath=$4
 
 # One line per jar of the class path (name, size, time), then the JVM's vendor and version: what the
-# JVM checks before it maps a cache.
+# JVM checks before it maps a cache. Written with few processes, since ./kairos checks at every start.
 stamp() {
   jars=""
   old_ifs=$IFS
   IFS=:
   set -f # split the class path on ':' without expanding its wildcard yet
   for entry in $classpath; do
+    set +f
     case $entry in
-      *'*') jars="$jars $(set +f && ls "${entry%\*}"*.jar)" ;;
+      *'*')
+        for jar in "${entry%\*}"*.jar; do jars="$jars $jar"; done
+        ;;
       *)
         jars="$jars $entry"
-        if [ -d "$(dirname "$entry")/lib" ]; then # the jar's manifest class path
-          jars="$jars $(set +f && ls "$(dirname "$entry")"/lib/*.jar)"
-        fi
+        case $entry in */*) dir=${entry%/*} ;; *) dir=. ;; esac
+        for jar in "$dir"/lib/*.jar; do # the jar's manifest class path
+          if [ -f "$jar" ]; then jars="$jars $jar"; fi
+        done
         ;;
     esac
+    set -f
   done
   set +f
   IFS=$old_ifs
   # shellcheck disable=SC2086 # the list is split on purpose; its paths hold no spaces
-  stat -c '%n %s %Y' $jars
-  release="$(dirname "$java")/../release"
+  stat -c '%n %s %Y' $jars 2>/dev/null || stat -f '%N %z %m' $jars # GNU, else BSD and macOS
+  release="${java%/*}/../release"
   if [ -f "$release" ]; then
-    grep -E '^(IMPLEMENTOR|JAVA_RUNTIME_VERSION)=' "$release"
+    while IFS= read -r line; do
+      case $line in IMPLEMENTOR=* | JAVA_RUNTIME_VERSION=*) echo "$line" ;; esac
+    done < "$release"
   else
     "$java" -version 2>&1
   fi
 }
 
 current() {
-  [ -f "$cache" ] && [ -f "$cache.stamp" ] && [ "$(stamp)" = "$(cat "$cache.stamp")" ]
+  [ -f "$cache" ] && [ -f "$cache.stamp" ] && stamp | cmp -s - "$cache.stamp"
 }
 
 case $mode in
