@@ -105,8 +105,16 @@ cat > "$staging/kairos" <<'SCRIPT'
 #   ./kairos run deferred-allocation --batches 1000 --verify-on cpu
 #   ./kairos bench bandwidth --processor gpu --fbmem 512M
 here=$(cd "$(dirname "$0")" && pwd)
-exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/lib/*" dev.kairos.cli.Main "$@"
+java="$here/runtime/bin/java"
+# The AOT cache (aot-cache.sh): made here on first use, as it holds only for these files as they lie here.
+aot=""
+if "$here/aot-cache.sh" check "$java" "$here/kairos.aot" "$here/lib/*" \
+  || { echo "kairos: training the AOT cache for faster starts (once)" >&2 && "$here/aot-cache.sh" build "$java" "$here/kairos.aot" "$here/lib/*" >&2; }; then
+  aot="-XX:AOTCache=$here/kairos.aot"
+fi
+exec "$java" --enable-native-access=ALL-UNNAMED $aot -cp "$here/lib/*" dev.kairos.cli.Main "$@"
 SCRIPT
+cp "$(dirname "$0")/../cli/aot-cache.sh" "$staging/aot-cache.sh"
 chmod +x "$staging/kairos"
 
 rm -rf "$dist"

@@ -21,13 +21,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "deferred-allocation", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -49,9 +47,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             description = "Field bytes per batch; a batch has SIZE / 24 + 1 points. Default: 1M (43 691 points).")
     long batchBytes = DeferredAllocation.DEFAULT_BATCH_BYTES;
 
-    @Option(names = "--layout", paramLabel = "aos|soa", converter = LayoutConverter.class,
+    @Option(names = "--layout", paramLabel = "aos|soa", converter = Layout.Converter.class,
             description = "aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). Default: aos.")
-    int blockSize = 1;
+    Layout layout = Layout.AOS;
 
     @Mixin
     Placement placement = new Placement(Placement.Choice.AUTO);
@@ -184,7 +182,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         try (Kairos kairos = Kairos.start(config)) {
             Processor proc = placement.processor(kairos);
             Memory mem = placement.memory(kairos, proc);
-            Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun, chooseVerification(kairos));
+            Plan plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eagerRun, chooseVerification(kairos));
             long instance = plan.instanceBytes();
             if (instance > mem.capacity()) {
                 throw new ParameterException(spec.commandLine(), "one batch's instance (" + Sizes.describe(instance)
@@ -195,7 +193,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             out.printf("  processor   %s%n", placement.describe(kairos, proc));
             out.printf("  memory      %s (%s, capacity %s)%n", mem, mem.kind(), Sizes.describe(mem.capacity()));
             out.printf("  batches     %s x one instance of %s: %s points, %s%n", Sizes.group(batches), Sizes.describe(instance),
-                    Sizes.group(plan.bounds().volume()), blockSize == 1 ? "AoS (block size 1)" : "SoA (block size 0)");
+                    Sizes.group(plan.bounds().volume()), layout.description());
             if (plan.verifyOn() != null) {
                 out.printf("  verified on %s over a copy in %s%n", plan.verifyOn().processor(), plan.verifyOn().memory());
             }
@@ -251,16 +249,5 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             }
             default -> throw new ParameterException(spec.commandLine(), "--verify-on=" + verifyOn + " is not one of same, cpu");
         };
-    }
-
-    static final class LayoutConverter implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "aos" -> 1;
-                case "soa" -> 0;
-                default -> throw new TypeConversionException("'" + value + "' is not a layout: use aos or soa");
-            };
-        }
     }
 }

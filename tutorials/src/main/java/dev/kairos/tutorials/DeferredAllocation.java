@@ -112,37 +112,44 @@ public final class DeferredAllocation {
      * 16) because the JIT removes the segment's range checks only when a stride is a constant: about
      * 40 % faster writes and 55 % faster reads than one loop over variable strides (measured on
      * 256 MiB on the build machine). Each loop is a method of its own, so that running one layout
-     * first does not leave the other compiled for the wrong profile. Any other layout takes the
-     * general loop.
+     * first does not leave the other compiled for the wrong profile. They count points in an
+     * {@code int} and compute the values in {@code int} (the same values wherever the points and
+     * their values fit in an {@code int}, as every batch of less than 48 GiB does): the JIT compiles
+     * an int-counted loop without the long loop's nesting, which measured 13 % faster writes and 6 %
+     * faster checks at 1 MiB. Any other layout or range takes the general loop.
      */
     public static void write(Batch batch) {
         Fields f = Fields.of(batch);
-        if (f.st1() == 32 && f.st2() == 32) {
-            writeAos(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), f.count());
-        } else if (f.st1() == 8 && f.st2() == 16) {
-            writeSoa(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), f.count());
+        if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
+            writeAos(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
+        } else if (f.intValues() && f.st1() == 8 && f.st2() == 16) {
+            writeSoa(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
         } else {
             for (long i = 0; i < f.count(); i++) {
-                writePoint(f.s1(), f.o1() + i * f.st1(), f.s2(), f.o2() + i * f.st2(), f.lo() + i);
+                long p = f.lo() + i;
+                long at2 = f.o2() + i * f.st2();
+                f.s1().set(LONG, f.o1() + i * f.st1(), intFloat(p + 1));
+                f.s2().set(LONG, at2, p + 2);
+                f.s2().set(DOUBLE, at2 + 8, (double) (p + 3));
             }
         }
     }
 
-    private static void writeAos(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long count) {
-        for (long i = 0; i < count; i++) {
-            writePoint(s1, o1 + i * 32, s2, o2 + i * 32, lo + i);
+    private static void writeAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
+        for (int i = 0; i < count; i++) {
+            writePoint(s1, o1 + i * 32L, s2, o2 + i * 32L, lo + i);
         }
     }
 
-    private static void writeSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long count) {
-        for (long i = 0; i < count; i++) {
-            writePoint(s1, o1 + i * 8, s2, o2 + i * 16, lo + i);
+    private static void writeSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
+        for (int i = 0; i < count; i++) {
+            writePoint(s1, o1 + i * 8L, s2, o2 + i * 16L, lo + i);
         }
     }
 
-    private static void writePoint(MemorySegment s1, long at1, MemorySegment s2, long at2, long p) {
+    private static void writePoint(MemorySegment s1, long at1, MemorySegment s2, long at2, int p) {
         s1.set(LONG, at1, intFloat(p + 1));
-        s2.set(LONG, at2, p + 2);
+        s2.set(LONG, at2, (long) (p + 2));
         s2.set(DOUBLE, at2 + 8, (double) (p + 3));
     }
 
@@ -157,14 +164,22 @@ public final class DeferredAllocation {
         for (long start = 0; start < f.count(); start += VERIFY_BLOCK) {
             long end = Math.min(f.count(), start + VERIFY_BLOCK);
             long differ;
-            if (f.st1() == 32 && f.st2() == 32) {
-                differ = differencesAos(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), start, end);
-            } else if (f.st1() == 8 && f.st2() == 16) {
-                differ = differencesSoa(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), start, end);
+            // The block's own origin, so that the loops count from 0: an int loop from a variable start
+            // measured 25 % slower (the JIT's address arithmetic is simpler from 0).
+            if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
+                differ = differencesAos(f.s1(), f.o1() + start * 32, f.s2(), f.o2() + start * 32, (int) (f.lo() + start),
+                        (int) (end - start));
+            } else if (f.intValues() && f.st1() == 8 && f.st2() == 16) {
+                differ = differencesSoa(f.s1(), f.o1() + start * 8, f.s2(), f.o2() + start * 16, (int) (f.lo() + start),
+                        (int) (end - start));
             } else {
                 differ = 0;
                 for (long i = start; i < end; i++) {
-                    differ |= pointDifference(f.s1(), f.o1() + i * f.st1(), f.s2(), f.o2() + i * f.st2(), f.lo() + i);
+                    long p = f.lo() + i;
+                    long at2 = f.o2() + i * f.st2();
+                    differ |= (f.s1().get(LONG, f.o1() + i * f.st1()) ^ intFloat(p + 1))
+                            | (f.s2().get(LONG, at2) ^ (p + 2))
+                            | (f.s2().get(LONG, at2 + 8) ^ Double.doubleToRawLongBits((double) (p + 3)));
                 }
             }
             if (differ != 0) {
@@ -173,30 +188,35 @@ public final class DeferredAllocation {
         }
     }
 
-    private static long differencesAos(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long start, long end) {
+    private static long differencesAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
         long differ = 0;
-        for (long i = start; i < end; i++) {
-            differ |= pointDifference(s1, o1 + i * 32, s2, o2 + i * 32, lo + i);
+        for (int i = 0; i < count; i++) {
+            differ |= pointDifference(s1, o1 + i * 32L, s2, o2 + i * 32L, lo + i);
         }
         return differ;
     }
 
-    private static long differencesSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long start, long end) {
+    private static long differencesSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
         long differ = 0;
-        for (long i = start; i < end; i++) {
-            differ |= pointDifference(s1, o1 + i * 8, s2, o2 + i * 16, lo + i);
+        for (int i = 0; i < count; i++) {
+            differ |= pointDifference(s1, o1 + i * 8L, s2, o2 + i * 16L, lo + i);
         }
         return differ;
     }
 
-    private static long pointDifference(MemorySegment s1, long at1, MemorySegment s2, long at2, long p) {
+    private static long pointDifference(MemorySegment s1, long at1, MemorySegment s2, long at2, int p) {
         return (s1.get(LONG, at1) ^ intFloat(p + 1))
-                | (s2.get(LONG, at2) ^ (p + 2))
+                | (s2.get(LONG, at2) ^ (long) (p + 2))
                 | (s2.get(LONG, at2 + 8) ^ Double.doubleToRawLongBits((double) (p + 3)));
     }
 
     /** Where the two fields of a batch are: segments, offsets and strides of its first point. */
     private record Fields(MemorySegment s1, long o1, long st1, MemorySegment s2, long o2, long st2, long lo, long count) {
+        /** Whether every point and every value written for it (up to point + 3) fits in an {@code int}. */
+        boolean intValues() {
+            return lo >= Integer.MIN_VALUE && lo + count + 2 <= Integer.MAX_VALUE;
+        }
+
         static Fields of(Batch batch) {
             AffineAccessor f1 = batch.instance().accessor(FIELD_INT_FLOAT);
             AffineAccessor f2 = batch.instance().accessor(FIELD_LONG_DOUBLE);
@@ -215,6 +235,13 @@ public final class DeferredAllocation {
      */
     private static long intFloat(long v) {
         long x = (int) v & 0xFFFF_FFFFL;
+        long y = Float.floatToRawIntBits((float) (v + 1)) & 0xFFFF_FFFFL;
+        return LITTLE_ENDIAN ? y << 32 | x : x << 32 | y;
+    }
+
+    /** {@link #intFloat(long)} for a value whose successor fits in an {@code int}. */
+    private static long intFloat(int v) {
+        long x = v & 0xFFFF_FFFFL;
         long y = Float.floatToRawIntBits((float) (v + 1)) & 0xFFFF_FFFFL;
         return LITTLE_ENDIAN ? y << 32 | x : x << 32 | y;
     }

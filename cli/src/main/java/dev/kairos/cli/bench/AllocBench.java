@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
                     + "with the number of live instances.",
             ""
         })
-final class AllocBench extends BenchmarkCommand {
+final class AllocBench extends BenchCommand.Benchmark {
     private static final Map<Integer, Long> FIELD = Map.of(1, 8L);
 
     @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
