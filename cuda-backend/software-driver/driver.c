@@ -169,6 +169,7 @@ enum allocation_kind { DEVICE_MEMORY, PINNED_ALLOCATED, PINNED_REGISTERED };
 
 struct allocation {
   struct allocation *next;
+  unsigned long long id; /* never reused: work that names a freed allocation's id finds it gone */
   enum allocation_kind kind;
   char *host;         /* where the bytes are */
   uint64_t address;   /* what CUDA calls them: host + DEVICE_OFFSET for device memory, else host */
@@ -190,6 +191,7 @@ struct op {
   /* OP_COPY and OP_SET: rows of width bytes (OP_SET: elements) from src to dst */
   char *dst;
   const char *src;
+  unsigned long long dst_id, src_id; /* the allocations dst and src lie in; 0 for pageable memory */
   size_t dst_pitch, src_pitch, width, height;
   void *staging; /* freed after the copy: pageable bytes staged at the call */
   unsigned int value;
@@ -250,6 +252,7 @@ static size_t device_memory;
 static struct context contexts[MAX_DEVICES];
 static size_t device_used[MAX_DEVICES];
 static struct allocation *allocations;
+static unsigned long long allocation_ids;
 static struct stream *streams;
 static struct event *events;
 static struct module *modules;
@@ -319,6 +322,7 @@ struct side {
   char *host;
   enum side_kind kind;
   int device;
+  unsigned long long id;
 };
 
 /*
@@ -328,6 +332,9 @@ struct side {
  */
 static CUresult resolve(int type, uint64_t address, size_t span, struct side *out) {
   struct allocation *a = allocation_at(address, span);
+  if (a != NULL && a->freeing) {
+    return CUDA_ERROR_INVALID_VALUE; /* given back with cuMemFreeAsync: no later work may use it */
+  }
   switch (type) {
     case CU_MEMORYTYPE_HOST:
       if (address >= DEVICE_OFFSET || (a != NULL && a->kind == DEVICE_MEMORY)) {
@@ -336,6 +343,7 @@ static CUresult resolve(int type, uint64_t address, size_t span, struct side *ou
       out->kind = is_pinned(a) ? SIDE_PINNED : SIDE_PAGEABLE;
       out->host = (char *)(uintptr_t)address;
       out->device = -1;
+      out->id = a == NULL ? 0 : a->id;
       return CUDA_SUCCESS;
     case CU_MEMORYTYPE_DEVICE:
       if (a == NULL || a->kind != DEVICE_MEMORY) {
@@ -350,6 +358,7 @@ static CUresult resolve(int type, uint64_t address, size_t span, struct side *ou
         out->kind = SIDE_PAGEABLE;
         out->host = (char *)(uintptr_t)address;
         out->device = -1;
+        out->id = 0;
         return CUDA_SUCCESS;
       }
       break;
@@ -361,7 +370,38 @@ static CUresult resolve(int type, uint64_t address, size_t span, struct side *ou
   out->kind = a->kind == DEVICE_MEMORY ? SIDE_DEVICE : SIDE_PINNED;
   out->host = a->host + (address - a->address);
   out->device = a->device;
+  out->id = a->id;
   return CUDA_SUCCESS;
+}
+
+/* Whether the allocation with this id (0: pageable memory, always there) is still allocated; lock held. */
+static int still_allocated(unsigned long long id) {
+  if (id == 0) {
+    return 1;
+  }
+  for (struct allocation *a = allocations; a != NULL; a = a->next) {
+    if (a->id == id) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Whether a copy or set may still touch its memory: it was checked when it was enqueued, but memory
+ * can be freed before the work runs (on another stream, or while it waits on the legacy stream).
+ * Work on freed memory is an illegal address, as on a GPU, instead of a write into unmapped pages.
+ */
+static int memory_still_there(struct context *c, struct op *op) {
+  pthread_mutex_lock(&lock);
+  int there = still_allocated(op->dst_id) && still_allocated(op->src_id);
+  pthread_mutex_unlock(&lock);
+  if (!there) {
+    complain("a copy or set on device %d reaches memory freed since it was enqueued: CUDA_ERROR_ILLEGAL_ADDRESS",
+             c->device);
+    set_sticky(c, CUDA_ERROR_ILLEGAL_ADDRESS);
+  }
+  return there;
 }
 
 /* ------------------------------------------------------------------ running work */
@@ -382,7 +422,8 @@ static void run_kernel(struct context *c, struct op *op) {
     }
     pthread_mutex_lock(&lock);
     struct allocation *a = allocation_at(address, 1);
-    int reachable = a != NULL && (a->kind != DEVICE_MEMORY || a->device == c->device) && !a->freeing;
+    /* Memory being freed is still there for work ahead of the free in its stream; work after it finds it gone. */
+    int reachable = a != NULL && (a->kind != DEVICE_MEMORY || a->device == c->device);
     char *host = reachable ? a->host + (address - a->address) : NULL;
     pthread_mutex_unlock(&lock);
     if (!reachable) {
@@ -469,14 +510,14 @@ static void run_op(struct context *c, struct op *op) {
       }
       break;
     case OP_COPY:
-      if (!broken) {
+      if (!broken && memory_still_there(c, op)) {
         for (size_t r = 0; r < op->height; r++) {
           memmove(op->dst + r * op->dst_pitch, op->src + r * op->src_pitch, op->width);
         }
       }
       break;
     case OP_SET:
-      if (!broken) {
+      if (!broken && memory_still_there(c, op)) {
         set_rows(op);
       }
       break;
@@ -1400,6 +1441,7 @@ static CUresult map_device_memory(struct context *c, size_t bytes, CUdeviceptr *
   a->mapped = mapped;
   a->device = c->device;
   pthread_mutex_lock(&lock);
+  a->id = ++allocation_ids;
   a->next = allocations;
   allocations = a;
   pthread_mutex_unlock(&lock);
@@ -1459,6 +1501,9 @@ EXPORT CUresult cuMemFreeAsync(CUdeviceptr address, CUstream stream) {
   }
   pthread_mutex_lock(&lock);
   struct allocation *a = allocation_starting(address, DEVICE_MEMORY);
+  if (a != NULL) {
+    a->freeing = 1; /* before the free is enqueued: once it is, the stream may free a at any moment */
+  }
   pthread_mutex_unlock(&lock);
   if (a == NULL) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -1466,9 +1511,6 @@ EXPORT CUresult cuMemFreeAsync(CUdeviceptr address, CUstream stream) {
   struct op *op = new_op(OP_FREE);
   op->allocation = a;
   enqueue(c, stream, op);
-  pthread_mutex_lock(&lock);
-  a->freeing = 1;
-  pthread_mutex_unlock(&lock);
   return CUDA_SUCCESS;
 }
 
@@ -1492,6 +1534,7 @@ static CUresult add_pinned(char *host, size_t bytes, size_t mapped, enum allocat
       return CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED;
     }
   }
+  a->id = ++allocation_ids;
   a->next = allocations;
   allocations = a;
   pthread_mutex_unlock(&lock);
@@ -1612,6 +1655,8 @@ static CUresult copy(struct context *c, struct stream *s, int dst_type, uint64_t
   }
   struct op *op = new_op(OP_COPY);
   op->dst = to.host;
+  op->dst_id = to.id;
+  op->src_id = from.kind == SIDE_PAGEABLE ? 0 : from.id;
   op->dst_pitch = dst_pitch;
   op->src = from.host;
   op->src_pitch = src_pitch;
@@ -1743,6 +1788,7 @@ static CUresult set(struct context *c, struct stream *s, CUdeviceptr dst, size_t
   }
   struct op *op = new_op(OP_SET);
   op->dst = to.host;
+  op->dst_id = to.id;
   op->dst_pitch = pitch;
   op->width = width;
   op->height = height;

@@ -37,4 +37,11 @@ class GpuTasksTest {
             assertThat(timings.copy()).isPositive().isLessThan(Duration.ofSeconds(1));
         }
     }
+
+    @Test
+    void aTaskCopiesBetweenZeroCopyAndDeviceMemory() {
+        try (Kairos kairos = Gpus.startReal(Gpus.smallConfig().build())) {
+            TaskScenario.gpuCopiesBetweenZeroCopyAndDeviceMemory(kairos);
+        }
+    }
 }
