@@ -85,12 +85,12 @@ class FakeMachineTest {
                     Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
             Event done = gpu.spawn(TaskScenario.registerUpdate(kairos), new TaskScenario.Update(inst, 0), inst.ready());
 
-            assertThat(done.await(Duration.ofSeconds(20))).isEqualTo(Event.Status.POISONED);
+            assertThat(done.await(Duration.ofSeconds(10))).isEqualTo(Event.Status.POISONED);
             assertThat(done.failure()).get().isInstanceOf(GpuFailedException.class).asString()
                     .contains("completion thread kairos-gpu0-").contains("cuCtxSetCurrent failed: CUDA_ERROR_INVALID_CONTEXT");
             inst.destroy();
         } finally {
-            assertTimeoutPreemptively(Duration.ofSeconds(20), kairos::close, "close with a failed completion thread");
+            assertTimeoutPreemptively(Duration.ofSeconds(10), kairos::close, "close with a failed completion thread");
         }
     }
 }
