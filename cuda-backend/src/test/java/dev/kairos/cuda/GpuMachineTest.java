@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** On a real GPU: the processors, memories, affinities and copy paths the backend finds, and ZERO_COPY memory of any size. */
+/** On a CUDA device (a GPU, or the software driver the build runs these on too): the processors, memories, affinities and copy paths the backend finds, and ZERO_COPY memory of any size. */
 @Tag("gpu")
 @Timeout(60)
 class GpuMachineTest {

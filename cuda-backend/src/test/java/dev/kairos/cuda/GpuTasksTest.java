@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * On a real GPU: kernels launched by tasks, ZERO_COPY memory shared by GPU and CPU tasks, and device
+ * On a CUDA device (a GPU, or the software driver the build runs these on too): kernels launched by tasks, ZERO_COPY memory shared by GPU and CPU tasks, and device
  * work timed with CUDA events.
  */
 @Tag("gpu")
