@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
                     + "copy never run on zeros.",
             "CPU: the tutorial's CPU bodies, and MemorySegment.copy from the instance to a buffer outside Kairos; each "
                     + "task timed by the host's clock around its spawn and await.",
-            "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyDtoDAsync from the "
+            "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyAsync from the "
                     + "instance to a scratch device buffer; each timed on the device by CUDA events recorded just before and "
                     + "after its kernels or its copy, so task start-up and completion tracking are not counted. The default "
                     + "size needs --fbmem 512M.",
