@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On a real GPU: {@code kairos bench bandwidth --processor gpu} runs the tutorial's GPU kernels and
+ * On a CUDA device (a GPU, or the software driver the build runs these on too): {@code kairos bench bandwidth --processor gpu} runs the tutorial's GPU kernels and
  * the device copy in both layouts and prints the table. The figures are logged, not checked: a test
  * does not time.
  */

@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
             "CPU: the tutorial's CPU bodies; a write-only fill (MemorySegment.fill), a read-only pass (a loop summing longs) "
                     + "and a copy (MemorySegment.copy into a buffer outside Kairos) of the instance's bytes; each task timed by "
                     + "the host's clock around its spawn and await.",
-            "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyDtoDAsync of the "
+            "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyAsync of the "
                     + "instance's bytes to a scratch device buffer; each timed on the device by CUDA events recorded just before "
                     + "and after its kernels or its copy, so task start-up and completion tracking are not counted. No fill or "
                     + "read pass on a GPU. The default size needs --fbmem 512M.",
