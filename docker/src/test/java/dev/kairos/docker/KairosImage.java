@@ -42,6 +42,8 @@ final class KairosImage {
     private static final Pattern BASE_ARG = Pattern.compile("(?m)^ARG BASE=(\\S+)$");
 
     private static String built; // guarded by KairosImage.class
+    /** Why Testcontainers found no engine, the first time it looked: it does not look again. */
+    private static String noEngine; // guarded by KairosImage.class
 
     private KairosImage() {}
 
@@ -50,13 +52,11 @@ final class KairosImage {
 
     /**
      * Skips the calling test with {@code reason}, or fails it when the containers are required: the
-     * one way every precondition of these tests is reported.
+     * one way every precondition of these tests is reported. It always throws; the type parameter
+     * lets a method that must return something end with it.
      */
-    static void unavailable(String reason) {
-        if (REQUIRED) {
-            Assertions.fail(reason + " (and -Dkairos.containers.required=true)");
-        }
-        Assumptions.abort(reason);
+    static <T> T unavailable(String reason) {
+        return REQUIRED ? Assertions.fail(reason + " (and -Dkairos.containers.required=true)") : Assumptions.abort(reason);
     }
 
     /** The image's name, built on first use from the local base image. */
@@ -64,7 +64,7 @@ final class KairosImage {
         if (built == null) {
             Path context = Path.of(System.getProperty("kairos.image.context"));
             Path dockerfile = context.resolve("Dockerfile");
-            assertThat(dockerfile).as("the image context the Maven build assembles (package phase)").isRegularFile();
+            assertThat(dockerfile).as("the image context the Maven build assembles (pre-integration-test phase)").isRegularFile();
             DockerClient client = engine();
             String base = baseImage(dockerfile);
             try {
@@ -79,8 +79,8 @@ final class KairosImage {
 
     /**
      * Runs the image with {@code command} as the kairos command's arguments (none: the image's default
-     * command), with no network, after
-     * {@code setup} has configured the container further, and waits for it to exit.
+     * command), with no network, after {@code setup} has configured the container further, and waits
+     * for it to exit.
      */
     static Run run(Consumer<GenericContainer<?>> setup, String... command) {
         try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image()))) {
@@ -99,22 +99,18 @@ final class KairosImage {
         return run(container -> {}, command);
     }
 
-    /** The engine Testcontainers finds (DOCKER_HOST, then the usual sockets), or the caller skips. */
+    /** The engine Testcontainers finds (DOCKER_HOST, then the usual sockets), or the caller skips; under the class lock. */
     private static DockerClient engine() {
-        DockerClientFactory factory = DockerClientFactory.instance();
-        if (!factory.isDockerAvailable()) {
-            String reason;
+        if (noEngine == null) {
             try {
-                factory.client();
-                reason = "the engine went away";
+                return DockerClientFactory.instance().client();
             } catch (IllegalStateException e) {
-                reason = e.getMessage();
+                noEngine = "no container engine reachable (DOCKER_HOST=" + Optional.ofNullable(System.getenv("DOCKER_HOST")).orElse("unset")
+                        + ", /var/run/docker.sock " + (Files.exists(Path.of("/var/run/docker.sock")) ? "present" : "absent")
+                        + "; Testcontainers: " + e.getMessage() + "): docker/engine.sh up starts one";
             }
-            unavailable("no container engine reachable (DOCKER_HOST=" + Optional.ofNullable(System.getenv("DOCKER_HOST")).orElse("unset")
-                    + ", /var/run/docker.sock " + (Files.exists(Path.of("/var/run/docker.sock")) ? "present" : "absent")
-                    + "): " + reason + "; docker/engine.sh up starts one");
         }
-        return factory.client();
+        return unavailable(noEngine);
     }
 
     /** The Dockerfile's default base image: the one the tests build on, since they pass no BASE. */
