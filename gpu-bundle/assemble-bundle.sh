@@ -29,25 +29,10 @@ mkdir -p "$staging/natives"
 rm "$natives"
 echo "[gpu-bundle] JCuda's native library: $(ls "$staging/natives")"
 
-# The JDK modules the jars use, as jdeps finds them in the class files, plus jdk.zipfs: the JUnit
-# launcher scans test jars through the zip file system, a provider found only at run time.
-# The kairos command's progress bar (progressbar) is a named module that requires JLine's
-# org.jline.terminal: jdeps finds that on a module path of the JLine jars, whose own needs it reads
-# in a second pass (a jar on the module path is not analysed), and prints it among the JDK modules,
-# so only java.* and jdk.* are kept.
-jline=$(ls "$staging"/lib/jline-*.jar)
-others=$(ls "$staging"/lib/*.jar "$staging"/launcher/*.jar | grep -v '/jline-')
-jdk_modules() {
-  "$java_home/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$@" | tail -n 1
-}
-# shellcheck disable=SC2086 # the jar lists are split on purpose; their paths hold no spaces
-modules=$({ jdk_modules --module-path "$(echo $jline | tr ' ' :)" $others; jdk_modules $jline; } \
-  | tr , '\n' | grep -E '^(java|jdk)\.' | sort -u | paste -sd , -),jdk.zipfs
-echo "[gpu-bundle] JDK modules: $modules"
-
-rm -rf "$staging/runtime"
-"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --compress zip-9 --output "$staging/runtime"
+# A runtime with the JDK modules the jars use (jlink-runtime.sh, shared with the container image),
+# plus jdk.zipfs: the JUnit launcher scans test jars through the zip file system, a provider found
+# only at run time.
+"$(dirname "$0")/jlink-runtime.sh" "$java_home" "$staging/runtime" jdk.zipfs "$staging"/lib/*.jar "$staging"/launcher/*.jar
 
 cp "$scripts/run-gpu-checks.sh" "$scripts/kairos" "$staging/"
 chmod +x "$staging/run-gpu-checks.sh" "$staging/kairos"
