@@ -41,10 +41,11 @@ public final class Main implements CommandGroup {
         cli.setErr(err);
         cli.setUsageHelpAutoWidth(true);
         cli.setParameterExceptionHandler((e, ignored) -> {
+            // One line that says what is wrong, then where the usage is: the whole usage would bury it.
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("kairos: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
-            cmd.usage(cmd.getErr());
+            cmd.getErr().println("see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
             return CommandLine.ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -54,7 +55,13 @@ public final class Main implements CommandGroup {
             }
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; the runtime has closed by now (close() never waits forever).
+            err.println("kairos: the Java heap is exhausted (" + e.getMessage() + "); give the JVM more with JAVA_TOOL_OPTIONS=-Xmx...");
+            return 1;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -310,47 +310,86 @@ public final class DeferredAllocation {
     /** Where a batch is copied to be verified: the reader runs on {@code processor} over a copy in {@code memory}. */
     public record Verification(Processor processor, Memory memory) {}
 
-    /** The scheduled chain: trigger {@link #start} and wait on {@link #done}. */
-    public record Schedule(UserEvent start, Event done, List<Event> readers) {}
-
     /**
-     * Builds the whole loop of Realm's tutorial. Nothing runs, and nothing is allocated in deferred
-     * mode, until {@code start} triggers.
+     * Realm's loop, scheduled a part at a time: {@link #scheduleNext} adds the next batches behind
+     * those already scheduled, each created on the previous reader's event as in one long loop, so
+     * a run can keep a bounded number of batches scheduled ahead and any batch count fits in the
+     * heap. Nothing runs, and nothing is allocated in deferred mode, until {@link #start} triggers.
+     * Used by one thread.
      */
-    public static Schedule schedule(Kairos kairos, Tasks tasks, Plan plan) {
-        UserEvent start = kairos.createUserEvent();
-        Rect bounds = plan.bounds();
-        Event prev = start;
-        List<Event> readers = new ArrayList<>();
-        for (long i = 0; i < plan.batches(); i++) {
+    public static final class Chain {
+        private final Tasks tasks;
+        private final Plan plan;
+        private final Rect bounds;
+        private final UserEvent start;
+        private Event prev;
+        private long scheduled;
+
+        private Chain(Kairos kairos, Tasks tasks, Plan plan) {
+            this.tasks = tasks;
+            this.plan = plan;
+            this.bounds = plan.bounds();
+            this.start = kairos.createUserEvent();
+            this.prev = start;
+        }
+
+        /** Trigger it to start the chain. */
+        public UserEvent start() {
+            return start;
+        }
+
+        /** Batches scheduled so far. */
+        public long scheduled() {
+            return scheduled;
+        }
+
+        /**
+         * Schedules the next {@code count} batches, or as many as the plan has left.
+         *
+         * @return the readers' events of those batches, in order
+         */
+        public List<Event> scheduleNext(long count) {
+            long end = Math.min(plan.batches(), scheduled + count);
+            List<Event> readers = new ArrayList<>((int) (end - scheduled));
+            for (long i = scheduled; i < end; i++) {
+                prev = scheduleBatch(i);
+                readers.add(prev);
+            }
+            scheduled = end;
+            return readers;
+        }
+
+        private Event scheduleBatch(long i) {
             RegionInstance inst = RegionInstance.create(plan.memory(), bounds, FIELD_SIZES, plan.blockSize(),
                     plan.eager() ? Event.NO_EVENT : prev);
             Batch batch = new Batch(i, inst, bounds);
             // Eager: the instance exists already; the writer still waits for the previous batch.
             Event writerReady = plan.eager() ? Event.merge(prev, inst.ready()) : inst.ready();
             Event written = plan.processor().spawn(tasks.writer(), batch, writerReady);
-            Event read;
             if (plan.verifyOn() == null) {
-                read = plan.processor().spawn(tasks.reader(), batch, written);
+                Event read = plan.processor().spawn(tasks.reader(), batch, written);
                 inst.destroy(freeAfter(read));
-            } else {
-                // The copy gets its bytes when the writer is done, and gives them back after the reader.
-                RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
-                        plan.blockSize(), written);
-                Event copied = bounds.copy(
-                        List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
-                        List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
-                        ProfilingRequestSet.NONE, written);
-                // The source goes as soon as it is copied: registered before the reader, so it is freed
-                // before anything the reader's completion lets run can ask for bytes.
-                inst.destroy(freeAfter(copied));
-                read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
-                check.destroy(freeAfter(read));
+                return read;
             }
-            readers.add(read);
-            prev = read;
+            // The copy gets its bytes when the writer is done, and gives them back after the reader.
+            RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
+                    plan.blockSize(), written);
+            Event copied = bounds.copy(
+                    List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
+                    List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
+                    ProfilingRequestSet.NONE, written);
+            // The source goes as soon as it is copied: registered before the reader, so it is freed
+            // before anything the reader's completion lets run can ask for bytes.
+            inst.destroy(freeAfter(copied));
+            Event read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
+            check.destroy(freeAfter(read));
+            return read;
         }
-        return new Schedule(start, prev, readers);
+    }
+
+    /** The loop of Realm's tutorial for {@code plan}, with nothing scheduled yet. */
+    public static Chain chain(Kairos kairos, Tasks tasks, Plan plan) {
+        return new Chain(kairos, tasks, plan);
     }
 
     /**

@@ -71,6 +71,22 @@ class DeferredAllocationTest {
         }
     }
 
+    /**
+     * Any batch count runs in bounded heap: the chain is scheduled a window at a time. Eager
+     * creation makes the window visible, since each scheduled batch takes its bytes at once.
+     */
+    @Test
+    void aChainLongerThanItsWindowIsScheduledAWindowAtATimeAndVerifiesEveryBatch() {
+        try (Kairos kairos = start(512L << 20, true)) {
+            Plan plan = plan(kairos, 200, 1, true);
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, d -> {}, 8);
+            assertThat(r.verified()).isEqualTo(200);
+            assertThat(r.memory().peakUsed()).as("at most a window and a half scheduled at once")
+                    .isLessThanOrEqualTo(12 * ONE_INSTANCE).isGreaterThanOrEqualTo(8 * ONE_INSTANCE);
+            assertThat(r.memory().used()).isZero();
+        }
+    }
+
     @Test
     void eagerCreationInAMemoryOfOneInstanceCompletesBecauseTheMemoryDefers() {
         try (Kairos kairos = start(ONE_INSTANCE, true)) {

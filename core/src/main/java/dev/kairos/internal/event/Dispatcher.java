@@ -55,7 +55,7 @@ public final class Dispatcher {
     private int holdingCount;
 
     static Dispatcher current() {
-        return Thread.currentThread() instanceof KairosThread thread ? thread.dispatcher : LOCAL.get();
+        return LOCAL.get();
     }
 
     /** Runs the waiters of {@code event}: now, or, if a waiter of this thread triggered it, right after that waiter. */

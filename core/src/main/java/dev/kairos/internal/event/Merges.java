@@ -15,9 +15,17 @@ public final class Merges {
      * ignored) it is that event itself, as in Realm.
      */
     public static Event merge(Collection<? extends Event> events, boolean ignoreFaults) {
+        if (events == null) {
+            throw new NullPointerException("events is null: merge needs a collection of events (an empty one is Event.NO_EVENT)");
+        }
         EventImpl[] pending = new EventImpl[events.size()];
         int count = 0;
+        int index = 0;
         for (Event e : events) {
+            if (e == null) {
+                throw new NullPointerException("events[" + index + "] is null: use Event.NO_EVENT for an event that has always triggered");
+            }
+            index++;
             EventImpl event = EventImpl.of(e);
             // One read of the state: an input poisoned between two reads (poisoned? no; finished?
             // yes) would be skipped as triggered, and the merge would trigger past the poison.

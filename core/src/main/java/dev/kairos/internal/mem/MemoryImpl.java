@@ -8,9 +8,11 @@ import dev.kairos.MemoryKind;
 import dev.kairos.MemoryStats;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.RegionInstance;
+import dev.kairos.internal.Failures;
 import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
+import dev.kairos.internal.prof.InstanceProfile;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -138,10 +140,9 @@ public final class MemoryImpl implements Memory {
 
     RegionInstance create(InstanceLayout layout, ProfilingRequestSet profiling, dev.kairos.Event waitOn) {
         EventImpl precondition = EventImpl.of(waitOn);
-        InstanceProfile profile = profiling.isEmpty() ? null : new InstanceProfile(runtime, profiling);
+        InstanceProfile profile = profiling.isEmpty() ? null : new InstanceProfile(runtime.profiling(), profiling);
         InstanceImpl instance = new InstanceImpl(this, runtime.nextInstanceId(), layout, profile);
         long alignment = Math.max(layout.alignment(), storage.placementAlignment());
-        runtime.operationStarted();
         lock.lock();
         try {
             // The request is registered before create returns: releases registered from now on are
@@ -155,6 +156,9 @@ public final class MemoryImpl implements Memory {
     }
 
     void onCreatePrecondition(InstanceImpl instance, Poison poison) {
+        if (poison == null) {
+            instance.ready.markReady();
+        }
         Effects effects = new Effects();
         AllocOutcome outcome = null;
         lock.lock();
@@ -172,12 +176,11 @@ public final class MemoryImpl implements Memory {
             lock.unlock();
         }
         if (poison != null) {
-            instance.ready.poisonNow(poison);
             if (instance.profile != null) {
                 instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.CANCELLED_ALLOCATION,
-                        "the precondition of create was poisoned: " + poison.cause().getMessage()));
+                        "the precondition of create was poisoned: " + Failures.message(poison.cause())));
             }
-            runtime.operationFinished();
+            instance.ready.markCancelled(poison);
         } else if (instance.profile != null && (outcome == AllocOutcome.SUCCESS_NOW || outcome == AllocOutcome.ACCEPTED)) {
             instance.profile.allocResult(instance, true);
         }
@@ -194,17 +197,20 @@ public final class MemoryImpl implements Memory {
                 throw new IllegalStateException(instance + " was already destroyed (" + instance.destroy
                         + "); only a destroy whose precondition was poisoned can be repeated");
             }
-            op = new InstanceImpl.DestroyOp(instance, planner.registerRelease(instance.request));
+            op = new InstanceImpl.DestroyOp(instance); // admitted before the planner is told, so a refusal changes nothing
+            op.release = planner.registerRelease(instance.request);
             instance.destroy = op;
         } finally {
             lock.unlock();
         }
-        runtime.operationStarted();
         precondition.whenTriggered(op);
         return op;
     }
 
     void onDestroyPrecondition(InstanceImpl.DestroyOp op, Poison poison) {
+        if (poison == null) {
+            op.markReady();
+        }
         Effects effects = new Effects();
         lock.lock();
         try {
@@ -218,8 +224,7 @@ public final class MemoryImpl implements Memory {
             lock.unlock();
         }
         if (poison != null) {
-            op.poisonNow(poison);
-            runtime.operationFinished();
+            op.markCancelled(poison);
         }
         effects.run();
     }
@@ -312,8 +317,7 @@ public final class MemoryImpl implements Memory {
         if (instance.profile != null) {
             instance.profile.ready();
         }
-        instance.ready.triggerNow();
-        runtime.operationFinished();
+        instance.ready.markFinished();
     }
 
     private void poisonReady(FailedAllocation f) {
@@ -330,8 +334,7 @@ public final class MemoryImpl implements Memory {
             instance.profile.allocResult(instance, false);
             instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
         }
-        instance.ready.poisonNow(new Poison(error));
-        runtime.operationFinished();
+        instance.ready.markFailed(new Poison(error));
     }
 
     private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
@@ -340,8 +343,7 @@ public final class MemoryImpl implements Memory {
         if (instance.profile != null && heldBytes) {
             instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
         }
-        op.triggerNow();
-        runtime.operationFinished();
+        op.markFinished();
     }
 
     @Override
