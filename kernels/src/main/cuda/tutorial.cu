@@ -41,6 +41,11 @@ static __device__ long long grid_stride() {
 // A mismatch bumps the count and lowers *first_bad_index to the element index
 // i (not the point lo + i); the caller sets *mismatches to 0 and
 // *first_bad_index to LLONG_MAX before the launch.
+//
+// The verify kernels also add the number of points they checked to *checked
+// (set to 0 by the caller), one atomic add per thread: a reader that finds
+// *checked short of the batch's points knows the check did not cover it (a
+// kernel that did not run reports no mismatch either).
 static __device__ void record_mismatch(long long i, unsigned long long *mismatches,
                                        long long *first_bad_index) {
   atomicAdd(mismatches, 1ULL);
@@ -70,25 +75,37 @@ extern "C" __global__ void update_long_double(char *field_base, long long lo, lo
 extern "C" __global__ void verify_int_float(const char *field_base, long long lo,
                                             long long count, long long stride, int add,
                                             unsigned long long *mismatches,
-                                            long long *first_bad_index) {
+                                            long long *first_bad_index,
+                                            unsigned long long *checked) {
+  unsigned long long seen = 0;
   for (long long i = first_index(); i < count; i += grid_stride()) {
     const IntFloat *e = reinterpret_cast<const IntFloat *>(field_base + i * stride);
     const long long v = lo + i + add;
     if (e->x != static_cast<int>(v) || e->y != static_cast<float>(v + 1)) {
       record_mismatch(i, mismatches, first_bad_index);
     }
+    ++seen;
+  }
+  if (seen != 0) {
+    atomicAdd(checked, seen);
   }
 }
 
 extern "C" __global__ void verify_long_double(const char *field_base, long long lo,
                                               long long count, long long stride, long long add,
                                               unsigned long long *mismatches,
-                                              long long *first_bad_index) {
+                                              long long *first_bad_index,
+                                              unsigned long long *checked) {
+  unsigned long long seen = 0;
   for (long long i = first_index(); i < count; i += grid_stride()) {
     const LongDouble *e = reinterpret_cast<const LongDouble *>(field_base + i * stride);
     const long long v = lo + i + add;
     if (e->x != v || e->y != static_cast<double>(v + 1)) {
       record_mismatch(i, mismatches, first_bad_index);
     }
+    ++seen;
+  }
+  if (seen != 0) {
+    atomicAdd(checked, seen);
   }
 }

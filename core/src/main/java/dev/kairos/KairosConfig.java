@@ -1,7 +1,10 @@
 package dev.kairos;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the runtime should start with. Built with {@link #builder()}; every setting has a default.
@@ -15,6 +18,14 @@ public final class KairosConfig {
     public static final long DEFAULT_GPU_FB_MEMORY = 256L << 20;
     /** Default ZERO_COPY memory: 64 MiB. */
     public static final long DEFAULT_ZERO_COPY_MEMORY = 64L << 20;
+    /** Default {@link #closeGracePeriod()}: 5 seconds. */
+    public static final Duration DEFAULT_CLOSE_GRACE_PERIOD = Duration.ofSeconds(5);
+    /**
+     * The largest size of any one memory, 4 EiB (2^62 bytes): offsets plus sizes within a memory
+     * then always fit in a {@code long}. A larger size is a problem of the configuration, not an
+     * overflow deep inside a backend.
+     */
+    public static final long MAX_MEMORY_BYTES = 1L << 62;
 
     private final int cpuProcessors;
     private final int utilityProcessors;
@@ -23,6 +34,9 @@ public final class KairosConfig {
     private final long zeroCopyMemory;
     private final CudaMode cuda;
     private final boolean deferredAllocation;
+    private final Path trace;
+    private final Duration closeGracePeriod;
+    private final int maxCpuProcessors;
 
     private KairosConfig(Builder b) {
         this.cpuProcessors = b.cpuProcessors;
@@ -32,6 +46,9 @@ public final class KairosConfig {
         this.zeroCopyMemory = b.zeroCopyMemory;
         this.cuda = b.cuda;
         this.deferredAllocation = b.deferredAllocation;
+        this.trace = b.trace;
+        this.closeGracePeriod = b.closeGracePeriod;
+        this.maxCpuProcessors = b.maxCpuProcessors;
     }
 
     public static Builder builder() {
@@ -41,6 +58,11 @@ public final class KairosConfig {
     /** The default number of CPU processors: one per core but one, and at least one. */
     public static int defaultCpuProcessors() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /** The default {@link #maxCpuProcessors()}: four per core. */
+    public static int defaultMaxCpuProcessors() {
+        return 4 * Runtime.getRuntime().availableProcessors();
     }
 
     public int cpuProcessors() {
@@ -75,28 +97,68 @@ public final class KairosConfig {
         return deferredAllocation;
     }
 
+    /**
+     * Where the runtime writes its timeline, in the Trace Event Format that Perfetto and
+     * {@code chrome://tracing} open; empty (the default) records nothing.
+     */
+    public Optional<Path> trace() {
+        return Optional.ofNullable(trace);
+    }
+
+    /**
+     * How long {@code close()} waits while nothing finishes before it gives up on what is left. Once
+     * no operation has finished for this long, it cancels the user events nobody triggered (their
+     * waiting operations are cancelled in turn) and, if work is still left after another such
+     * period (a task body that never returns), reports it and returns. A program whose last task
+     * bodies run longer than this, with nothing else finishing meanwhile, needs a longer period.
+     * Default {@link #DEFAULT_CLOSE_GRACE_PERIOD}.
+     */
+    public Duration closeGracePeriod() {
+        return closeGracePeriod;
+    }
+
+    /**
+     * The most CPU processors this configuration may ask for; default four per core
+     * ({@link #defaultMaxCpuProcessors()}). Each CPU processor is a worker that spins when it runs
+     * out of work: far more of them than cores is almost always a mistake, so it needs saying.
+     */
+    public int maxCpuProcessors() {
+        return maxCpuProcessors;
+    }
+
     /** What is wrong with this configuration, one entry per setting, key=value; empty if nothing. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         if (cpuProcessors < 1) {
             problems.add("cpuProcessors=" + cpuProcessors + " (must be at least 1)");
+        } else if (cpuProcessors > maxCpuProcessors) {
+            problems.add("cpuProcessors=" + cpuProcessors + " (at most maxCpuProcessors=" + maxCpuProcessors + "; the default"
+                    + " limit is 4 x " + Runtime.getRuntime().availableProcessors() + " cores: raise maxCpuProcessors to allow more)");
+        }
+        if (maxCpuProcessors < 1) {
+            problems.add("maxCpuProcessors=" + maxCpuProcessors + " (must be at least 1)");
         }
         if (utilityProcessors < 1) {
             problems.add("utilityProcessors=" + utilityProcessors + " (must be at least 1)");
         }
-        if (systemMemory < 0) {
-            problems.add("systemMemory=" + systemMemory + " (must be >= 0 bytes)");
-        }
-        if (gpuFramebufferMemory < 0) {
-            problems.add("gpuFramebufferMemory=" + gpuFramebufferMemory + " (must be >= 0 bytes)");
-        }
-        if (zeroCopyMemory < 0) {
-            problems.add("zeroCopyMemory=" + zeroCopyMemory + " (must be >= 0 bytes)");
-        }
+        checkSize(problems, "systemMemory", systemMemory);
+        checkSize(problems, "gpuFramebufferMemory", gpuFramebufferMemory);
+        checkSize(problems, "zeroCopyMemory", zeroCopyMemory);
         if (cuda == null) {
             problems.add("cuda=null (must be AUTO, OFF or REQUIRED)");
         }
+        if (closeGracePeriod == null || closeGracePeriod.isNegative()) {
+            problems.add("closeGracePeriod=" + closeGracePeriod + " (must be a duration >= 0)");
+        }
         return problems;
+    }
+
+    private static void checkSize(List<String> problems, String key, long bytes) {
+        if (bytes < 0) {
+            problems.add(key + "=" + bytes + " (must be >= 0 bytes)");
+        } else if (bytes > MAX_MEMORY_BYTES) {
+            problems.add(key + "=" + bytes + " (at most " + MAX_MEMORY_BYTES + " bytes, 4 EiB)");
+        }
     }
 
     public Builder toBuilder() {
@@ -107,7 +169,10 @@ public final class KairosConfig {
                 .gpuFramebufferMemory(gpuFramebufferMemory)
                 .zeroCopyMemory(zeroCopyMemory)
                 .cuda(cuda)
-                .deferredAllocation(deferredAllocation);
+                .deferredAllocation(deferredAllocation)
+                .trace(trace)
+                .closeGracePeriod(closeGracePeriod)
+                .maxCpuProcessors(maxCpuProcessors);
     }
 
     @Override
@@ -115,7 +180,8 @@ public final class KairosConfig {
         return "KairosConfig[cpuProcessors=" + cpuProcessors + ", utilityProcessors=" + utilityProcessors
                 + ", systemMemory=" + systemMemory + ", gpuFramebufferMemory=" + gpuFramebufferMemory
                 + ", zeroCopyMemory=" + zeroCopyMemory + ", cuda=" + cuda
-                + ", deferredAllocation=" + deferredAllocation + "]";
+                + ", deferredAllocation=" + deferredAllocation + ", closeGracePeriod=" + closeGracePeriod
+                + ", maxCpuProcessors=" + maxCpuProcessors + (trace == null ? "" : ", trace=" + trace) + "]";
     }
 
     public static final class Builder {
@@ -126,6 +192,9 @@ public final class KairosConfig {
         private long zeroCopyMemory = DEFAULT_ZERO_COPY_MEMORY;
         private CudaMode cuda = CudaMode.AUTO;
         private boolean deferredAllocation = true;
+        private Path trace;
+        private Duration closeGracePeriod = DEFAULT_CLOSE_GRACE_PERIOD;
+        private int maxCpuProcessors = defaultMaxCpuProcessors();
 
         private Builder() {}
 
@@ -168,6 +237,31 @@ public final class KairosConfig {
         /** See {@link KairosConfig#deferredAllocation()}; default true. */
         public Builder deferredAllocation(boolean enabled) {
             this.deferredAllocation = enabled;
+            return this;
+        }
+
+        /**
+         * Writes a timeline of the run to {@code file} (null: none, the default): a track per
+         * processor with a slice per task, per memory a span per instance and the bytes in use,
+         * the allocation decisions, copies and fills. The file is written as the run goes, with
+         * bounded memory, and completed by {@link Kairos#close()}; {@link Kairos#start} fails if
+         * it cannot be created. A task argument that implements {@link TraceLabel} names its
+         * slice. Recording costs nothing when no file is given.
+         */
+        public Builder trace(Path file) {
+            this.trace = file;
+            return this;
+        }
+
+        /** See {@link KairosConfig#closeGracePeriod()}; default 5 seconds. */
+        public Builder closeGracePeriod(Duration period) {
+            this.closeGracePeriod = period;
+            return this;
+        }
+
+        /** See {@link KairosConfig#maxCpuProcessors()}; default four per core. */
+        public Builder maxCpuProcessors(int count) {
+            this.maxCpuProcessors = count;
             return this;
         }
 

@@ -23,8 +23,13 @@ public final class PoisonedEventException extends KairosException {
         return event;
     }
 
+    /** The cause's message, or its class name; never throws, even if the cause's getMessage() does. */
     private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getName() : message;
+        try {
+            String message = cause.getMessage();
+            return message == null ? cause.getClass().getName() : message;
+        } catch (RuntimeException | Error broken) {
+            return cause.getClass().getName() + " (its getMessage() threw " + broken.getClass().getName() + ")";
+        }
     }
 }

@@ -7,7 +7,10 @@ import java.util.function.Consumer;
 
 /**
  * Which measurements to take for an operation or an instance, and where to send them. Responses run
- * on a utility processor, never on the thread that issued the operation.
+ * on the runtime's profiling thread, one at a time in the order they were produced, never on the
+ * thread that issued the operation; a handler that is slow or blocks delays only the responses after
+ * it, never a task, a copy or {@code close()} (which waits for the queued responses at most its
+ * grace period).
  *
  * {@snippet :
  * ProfilingRequestSet prs = ProfilingRequestSet.builder()

@@ -6,7 +6,11 @@ public interface TaskContext {
     /** The processor running this task. */
     Processor processor();
 
-    /** The runtime, e.g. to spawn more work or create instances from inside a task. */
+    /**
+     * The runtime, e.g. to spawn more work or create instances from inside a task, or to close it
+     * once some event has triggered ({@link Kairos#shutdown(Event)}; {@link Kairos#close()} would
+     * wait for this very task).
+     */
     Kairos kairos();
 
     /** The event that triggers when this task finishes. */

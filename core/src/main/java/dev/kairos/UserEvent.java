@@ -9,7 +9,11 @@ public interface UserEvent extends Event {
     /** Triggers the event now: every operation waiting on it may run. */
     void trigger();
 
-    /** Triggers the event when {@code waitOn} triggers; poisons it if {@code waitOn} is poisoned. */
+    /**
+     * Triggers the event when {@code waitOn} triggers; poisons it if {@code waitOn} is poisoned.
+     *
+     * @throws IllegalArgumentException if {@code waitOn} is this event, which would never trigger
+     */
     void trigger(Event waitOn);
 
     /** Poisons the event: every operation waiting on it, directly or not, is cancelled. */

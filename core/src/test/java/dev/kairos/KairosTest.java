@@ -97,8 +97,8 @@ class KairosTest {
         TaskId<Void> noop = kairos.registerTask("noop", Void.class, TaskVariant.on(ProcessorKind.CPU, (ctx, a) -> {}));
         kairos.close();
         kairos.close();
-        assertThatThrownBy(() -> cpu.spawn(noop, null)).isInstanceOf(KairosException.class).hasMessageContaining("closed");
-        assertThatThrownBy(kairos::createUserEvent).isInstanceOf(KairosException.class);
+        assertThatThrownBy(() -> cpu.spawn(noop, null)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(kairos::createUserEvent).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

@@ -6,20 +6,26 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.MemoryStats;
 import dev.kairos.Processor;
+import dev.kairos.cli.report.ReportPage;
+import dev.kairos.cli.report.RunTimeline;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
 import dev.kairos.tutorials.TutorialRun;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "deferred-allocation", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -41,9 +47,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             description = "Field bytes per batch; a batch has SIZE / 24 + 1 points. Default: 1M (43 691 points).")
     long batchBytes = DeferredAllocation.DEFAULT_BATCH_BYTES;
 
-    @Option(names = "--layout", paramLabel = "aos|soa", converter = LayoutConverter.class,
+    @Option(names = "--layout", paramLabel = "aos|soa", converter = Layout.Converter.class,
             description = "aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). Default: aos.")
-    int blockSize = 1;
+    Layout layout = Layout.AOS;
 
     @Mixin
     Placement placement = new Placement(Placement.Choice.AUTO);
@@ -62,6 +68,15 @@ final class DeferredAllocationCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    TraceOption trace;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write a page that needs nothing but itself (no network, no script): the summary, the memory in use over "
+                    + "time (with --compare-eager, deferred and eager on one chart, peaks labelled) and the first batches on each "
+                    + "processor. It is drawn from the runs' traces (--trace, or temporary ones).")
+    Path report;
+
     @Spec
     CommandSpec spec;
 
@@ -75,27 +90,99 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         }
         KairosConfig config = runtime.config();
         PrintWriter out = spec.commandLine().getOut();
-        if (!compareEager) {
-            TutorialRun.Result result = runOnce(config, eager, out);
-            return result.allVerified() ? 0 : 1;
+        List<Traced> runs = new ArrayList<>();
+        try {
+            if (!compareEager) {
+                runs.add(runOnce(config, eager, null, out));
+            } else {
+                runs.add(runOnce(config, false, null, out));
+                out.println();
+                runs.add(runOnce(config, true, "eager", out));
+                out.println();
+                comparePeaks(runs.get(0).result(), runs.get(1).result(), out);
+            }
+            if (report != null) {
+                writeReport(runs, out);
+            }
+        } finally {
+            for (Traced r : runs) {
+                r.deleteIfTemporary();
+            }
         }
-        TutorialRun.Result deferred = runOnce(config, false, out);
-        out.println();
-        TutorialRun.Result naive = runOnce(config, true, out);
-        out.println();
+        return runs.stream().allMatch(r -> r.result().allVerified()) ? 0 : 1;
+    }
+
+    /** A run, and the trace it wrote (null if none); a temporary one goes once the report is written. */
+    private record Traced(TutorialRun.Result result, Path trace, boolean temporary) {
+        void deleteIfTemporary() {
+            if (temporary) {
+                try {
+                    Files.deleteIfExists(trace);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete the temporary trace " + trace, e);
+                }
+            }
+        }
+    }
+
+    private void writeReport(List<Traced> runs, PrintWriter out) {
+        List<ReportPage.Run> pages = new ArrayList<>();
+        for (Traced r : runs) {
+            String name = r.result().plan().eager() ? "eager" : "deferred";
+            pages.add(new ReportPage.Run(name, r.result(),
+                    RunTimeline.read(r.trace(), r.result().plan().memory().toString(), ReportPage.TIMELINE_SLICES)));
+        }
+        try {
+            ReportPage.write(report, pages, "Written by kairos run deferred-allocation on Java " + Runtime.version() + ".");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report " + report + ": " + e.getMessage(), e);
+        }
+        out.println("report      " + report);
+        out.flush();
+    }
+
+    private void comparePeaks(TutorialRun.Result deferred, TutorialRun.Result naive, PrintWriter out) {
         long instance = deferred.plan().instanceBytes();
         out.println("Peak memory use, deferred vs eager");
         out.printf("  deferred  %s = %s instance(s)%n", Sizes.describe(deferred.memory().peakUsed()), ratio(deferred.memory().peakUsed(), instance));
         out.printf("  eager     %s = %s instance(s)%n", Sizes.describe(naive.memory().peakUsed()), ratio(naive.memory().peakUsed(), instance));
         out.flush();
-        return deferred.allVerified() && naive.allVerified() ? 0 : 1;
+    }
+
+    /**
+     * One run on a runtime of its own, traced to {@code --trace} (with {@code variant} for a second
+     * run), or to a temporary file when only the report needs it.
+     */
+    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, PrintWriter out) {
+        Path traceFile = trace.path(variant).orElse(null);
+        boolean temporary = traceFile == null && report != null;
+        if (temporary) {
+            try {
+                traceFile = Files.createTempFile("kairos-" + (eagerRun ? "eager" : "deferred") + "-", ".json");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary trace for the report: " + e.getMessage(), e);
+            }
+        }
+        KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
+        TutorialRun.Result result;
+        try {
+            result = runOnce(traced, eagerRun, out);
+        } catch (RuntimeException e) {
+            new Traced(null, traceFile, temporary).deleteIfTemporary();
+            throw e;
+        }
+        if (traceFile != null && !temporary) {
+            out.println("  trace             " + traceFile);
+            out.flush();
+        }
+        return new Traced(result, traceFile, temporary);
     }
 
     private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {
         try (Kairos kairos = Kairos.start(config)) {
             Processor proc = placement.processor(kairos);
             Memory mem = placement.memory(kairos, proc);
-            Plan plan = new Plan(proc, mem, batches, batchBytes, blockSize, eagerRun, chooseVerification(kairos));
+            Plan plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eagerRun, chooseVerification(kairos));
             long instance = plan.instanceBytes();
             if (instance > mem.capacity()) {
                 throw new ParameterException(spec.commandLine(), "one batch's instance (" + Sizes.describe(instance)
@@ -106,7 +193,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             out.printf("  processor   %s%n", placement.describe(kairos, proc));
             out.printf("  memory      %s (%s, capacity %s)%n", mem, mem.kind(), Sizes.describe(mem.capacity()));
             out.printf("  batches     %s x one instance of %s: %s points, %s%n", Sizes.group(batches), Sizes.describe(instance),
-                    Sizes.group(plan.bounds().volume()), blockSize == 1 ? "AoS (block size 1)" : "SoA (block size 0)");
+                    Sizes.group(plan.bounds().volume()), layout.description());
             if (plan.verifyOn() != null) {
                 out.printf("  verified on %s over a copy in %s%n", plan.verifyOn().processor(), plan.verifyOn().memory());
             }
@@ -162,16 +249,5 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             }
             default -> throw new ParameterException(spec.commandLine(), "--verify-on=" + verifyOn + " is not one of same, cpu");
         };
-    }
-
-    static final class LayoutConverter implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "aos" -> 1;
-                case "soa" -> 0;
-                default -> throw new TypeConversionException("'" + value + "' is not a layout: use aos or soa");
-            };
-        }
     }
 }

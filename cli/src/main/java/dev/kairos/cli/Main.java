@@ -1,6 +1,7 @@
 package dev.kairos.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,25 +16,36 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
             ""
         },
-        footer = {"", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds."},
-        subcommands = {RunCommand.class, MachineCommand.class, dev.kairos.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main {
+        footer = {"", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds."})
+public final class Main implements CommandGroup {
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(RunCommand.class, MachineCommand.class, dev.kairos.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class);
+    }
 
     public static void main(String[] args) {
+        System.setProperty("picocli.disable.closures", "true"); // no search of the class path for Groovy's Closure
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs the command line with its output and errors going to {@code out} and {@code err}; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // picocli would print the same line, after loading some 170 classes to parse one option.
+            out.println(Version.line());
+            return 0;
+        }
+        CommandLine cli = CommandGroup.build(new Main(), args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setUsageHelpAutoWidth(true);
         cli.setParameterExceptionHandler((e, ignored) -> {
+            // One line that says what is wrong, then where the usage is: the whole usage would bury it.
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("kairos: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
-            cmd.usage(cmd.getErr());
+            cmd.getErr().println("see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
             return CommandLine.ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -43,14 +55,24 @@ public final class Main {
             }
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; the runtime has closed by now (close() never waits forever).
+            err.println("kairos: the Java heap is exhausted (" + e.getMessage() + "); give the JVM more with JAVA_TOOL_OPTIONS=-Xmx...");
+            return 1;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {line()};
+        }
+
+        static String line() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"kairos " + (v == null ? "(development build)" : v) + " on Java " + Runtime.version()};
+            return "kairos " + (v == null ? "(development build)" : v) + " on Java " + Runtime.version();
         }
     }
 }

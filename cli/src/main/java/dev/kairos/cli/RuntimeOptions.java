@@ -2,12 +2,20 @@ package dev.kairos.cli;
 
 import dev.kairos.CudaMode;
 import dev.kairos.KairosConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The options that configure the runtime, shared by every command that starts one. */
 public final class RuntimeOptions {
     @Option(names = "--cpus", paramLabel = "N", description = "CPU processors (worker threads). Default: cores - 1, at least 1 (here: ${DEFAULT-VALUE}).")
     int cpus = KairosConfig.defaultCpuProcessors();
+
+    @Option(names = "--max-cpus", paramLabel = "N",
+            description = "The most --cpus accepts: each CPU processor is a worker that spins when idle, so far more than cores is "
+                    + "almost always a mistake. Default: 4 x cores (here: ${DEFAULT-VALUE}).")
+    int maxCpus = KairosConfig.defaultMaxCpuProcessors();
 
     @Option(names = "--sysmem", paramLabel = "SIZE", converter = Sizes.class,
             description = "Bytes of SYSTEM memory, e.g. 512M, 1G, 1398112. Default: 512M.")
@@ -29,9 +37,22 @@ public final class RuntimeOptions {
             description = "A request that does not fit now fails at once instead of waiting for pending releases (Realm's -ll:defalloc 0).")
     boolean noPressureDeferral;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The configuration these options ask for. @throws ParameterException if --cpus is out of bounds */
     public KairosConfig config() {
+        if (cpus < 1) {
+            throw new ParameterException(spec.commandLine(), "--cpus=" + cpus + " must be at least 1");
+        }
+        if (cpus > maxCpus) {
+            throw new ParameterException(spec.commandLine(), "--cpus=" + cpus + " is above the limit of " + maxCpus
+                    + " (--max-cpus; the default is 4 x " + Runtime.getRuntime().availableProcessors()
+                    + " cores): each CPU processor is a worker thread; raise --max-cpus to run more");
+        }
         return KairosConfig.builder()
                 .cpuProcessors(cpus)
+                .maxCpuProcessors(maxCpus)
                 .systemMemory(sysmem)
                 .gpuFramebufferMemory(fbmem)
                 .zeroCopyMemory(zcmem)

@@ -69,7 +69,7 @@ class DeferredAllocationCommandTest {
     }
 
     @Test
-    void badOptionsGetAOneLineErrorAndTheUsageWithExitCodeTwo() {
+    void badOptionsGetAOneLineErrorAndWhereTheUsageIsWithExitCodeTwo() {
         for (String[] args : new String[][] {
             {"run", "deferred-allocation", "--batches", "many"},
             {"run", "deferred-allocation", "--sysmem", "12Q"},
@@ -78,12 +78,26 @@ class DeferredAllocationCommandTest {
             {"run", "deferred-allocation", "--batches", "-1"},
             {"run", "deferred-allocation", "--no-such-option"},
             {"run", "deferred-allocation", "--verify-on", "gpu"},
+            {"run", "deferred-allocation", "--cpus", "0"},
         }) {
             Cli r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err()).as(String.join(" ", args)).contains("Usage: kairos run deferred-allocation");
-            assertThat(r.err().lines().findFirst().orElseThrow()).isNotBlank().doesNotStartWith("Usage");
+            assertThat(r.err()).as(String.join(" ", args)).doesNotContain("Usage:")
+                    .endsWith("see `kairos run deferred-allocation --help`" + System.lineSeparator());
+            assertThat(r.err().lines().findFirst().orElseThrow()).as(String.join(" ", args)).startsWith("kairos: ");
+            assertThat(r.err().lines().count()).as(String.join(" ", args)).isLessThanOrEqualTo(4); // error, suggestions, pointer
         }
+    }
+
+    @Test
+    void cpusFarAboveTheCoresAreRefusedWithTheLimitUnlessItIsRaised() {
+        int limit = 4 * Runtime.getRuntime().availableProcessors();
+        Cli refused = Cli.run("run", "deferred-allocation", "--cpus", "100000", "--cuda", "off");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--cpus=100000", "limit of " + limit, "--max-cpus");
+        Cli raised = Cli.run("run", "deferred-allocation", "--cpus", String.valueOf(limit + 1), "--max-cpus",
+                String.valueOf(limit + 1), "--batches", "2", "--cuda", "off");
+        assertThat(raised.exitCode()).as(raised.err()).isZero();
     }
 
     @Test

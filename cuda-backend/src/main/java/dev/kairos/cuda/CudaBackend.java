@@ -63,9 +63,9 @@ public final class CudaBackend implements Backend {
     private List<DeviceInfo> usable = List.of();
 
     private final List<GpuDevice> devices = new ArrayList<>();
-    private long zeroCopyHost;
+    /** The ZERO_COPY memory's bytes, or null for none (zeroCopyMemory=0). */
+    private PinnedHostMemory zeroCopy;
     private long zeroCopyDevice;
-    private long zeroCopyBytes;
 
     /** The backend over JCuda; what {@link java.util.ServiceLoader} creates. */
     public CudaBackend() {
@@ -135,6 +135,9 @@ public final class CudaBackend implements Backend {
             if (capability < MIN_COMPUTE_CAPABILITY) {
                 skipped.add("device " + i + " " + info.name() + " is " + info.architecture()
                         + ", and Kairos's PTX needs sm_" + MIN_COMPUTE_CAPABILITY + " or newer");
+            } else if (!info.memoryPools()) {
+                skipped.add("device " + i + " " + info.name() + " has no stream-ordered allocator"
+                        + " (CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED=0), which GPU tasks' scratch buffers use");
             } else if (info.totalMemory() < config.gpuFramebufferMemory()) {
                 skipped.add("device " + i + " " + info.name() + " has " + info.totalMemory()
                         + " bytes, less than gpuFramebufferMemory=" + config.gpuFramebufferMemory());
@@ -235,28 +238,26 @@ public final class CudaBackend implements Backend {
             framebuffers.add(machine.addMemory(MemoryKind.GPU_FB, d.name() + ".fb",
                     new MemoryStorage(d.framebufferBytes(), DEVICE_ALIGNMENT, null, d.framebuffer())));
         }
-        MemorySegment zeroCopySegment = zeroCopyBytes == 0 ? MemorySegment.NULL
-                : MemorySegment.ofAddress(zeroCopyHost).reinterpret(zeroCopyBytes);
-        Memory zeroCopy = machine.addMemory(MemoryKind.ZERO_COPY, "zcopy",
-                new MemoryStorage(zeroCopyBytes, DEVICE_ALIGNMENT, zeroCopySegment, zeroCopyDevice));
+        Memory zeroCopyMemory = machine.addMemory(MemoryKind.ZERO_COPY, "zcopy",
+                new MemoryStorage(config.zeroCopyMemory(), DEVICE_ALIGNMENT, zeroCopySegment(), zeroCopyDevice));
         for (Processor p : machine.processors()) {
             if (p.kind() != ProcessorKind.GPU) {
-                machine.addAffinity(p, zeroCopy, HOST_TO_ZERO_COPY);
+                machine.addAffinity(p, zeroCopyMemory, HOST_TO_ZERO_COPY);
             }
         }
         for (int i = 0; i < devices.size(); i++) {
             Processor gpu = machine.addProcessor(ProcessorKind.GPU, devices.get(i).name(),
                     new GpuProcessorDriver(devices.get(i), framebuffers.get(i)));
             machine.addAffinity(gpu, framebuffers.get(i), GPU_TO_FRAMEBUFFER);
-            machine.addAffinity(gpu, zeroCopy, GPU_TO_ZERO_COPY);
+            machine.addAffinity(gpu, zeroCopyMemory, GPU_TO_ZERO_COPY);
         }
-        addCopyPaths(machine, framebuffers, zeroCopy);
+        addCopyPaths(machine, framebuffers, zeroCopyMemory);
     }
 
     /**
-     * Pinned, mapped host memory, allocated in the first device's context. Its device address is
-     * asked there too; with unified addressing (every 64-bit platform CUDA 12 supports) it is the same
-     * in every context, so one address serves every GPU.
+     * Pinned, mapped host memory, pinned in the first device's context. With unified addressing
+     * (every 64-bit platform CUDA 12 supports) its device address is its host address, the same in
+     * every context, so one address serves every GPU; without it the device address is asked there.
      */
     private void allocateZeroCopy(long bytes) {
         if (bytes == 0) {
@@ -265,12 +266,17 @@ public final class CudaBackend implements Backend {
         GpuDevice first = devices.getFirst();
         first.makeCurrent();
         try {
-            zeroCopyHost = driver.allocateHost(bytes);
-            zeroCopyBytes = bytes;
-            zeroCopyDevice = driver.hostDevicePointer(zeroCopyHost);
+            zeroCopy = PinnedHostMemory.pin(driver, bytes);
+            long host = zeroCopy.segment().address();
+            zeroCopyDevice = first.info().unifiedAddressing() ? host : driver.hostDevicePointer(host);
         } finally {
             first.releaseCurrent();
         }
+    }
+
+    /** The host's view of the ZERO_COPY bytes: one small method, the one place that makes it. */
+    private MemorySegment zeroCopySegment() {
+        return zeroCopy == null ? MemorySegment.NULL : zeroCopy.segment();
     }
 
     private void addCopyPaths(MachineBuilder machine, List<Memory> framebuffers, Memory zeroCopy) {
@@ -283,18 +289,17 @@ public final class CudaBackend implements Backend {
         }
         for (int i = 0; i < devices.size(); i++) {
             Memory fb = framebuffers.get(i);
-            CopyEngine async = new DeviceCopyEngine(devices.get(i), false);
-            CopyEngine sync = new DeviceCopyEngine(devices.get(i), true);
+            CopyEngine engine = new DeviceCopyEngine(devices.get(i));
             for (Memory sys : systems) {
-                machine.addCopyPath(sys, fb, SYSTEM_FRAMEBUFFER_COPY, sync);
-                machine.addCopyPath(fb, sys, SYSTEM_FRAMEBUFFER_COPY, sync);
+                machine.addCopyPath(sys, fb, SYSTEM_FRAMEBUFFER_COPY, engine);
+                machine.addCopyPath(fb, sys, SYSTEM_FRAMEBUFFER_COPY, engine);
             }
-            machine.addCopyPath(zeroCopy, fb, ZERO_COPY_FRAMEBUFFER_COPY, async);
-            machine.addCopyPath(fb, zeroCopy, ZERO_COPY_FRAMEBUFFER_COPY, async);
-            machine.addCopyPath(fb, fb, FRAMEBUFFER_COPY, async);
+            machine.addCopyPath(zeroCopy, fb, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(fb, zeroCopy, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(fb, fb, FRAMEBUFFER_COPY, engine);
             for (Memory other : framebuffers) {
                 if (other != fb) {
-                    machine.addCopyPath(fb, other, PEER_COPY, async);
+                    machine.addCopyPath(fb, other, PEER_COPY, engine);
                 }
             }
         }
@@ -305,18 +310,18 @@ public final class CudaBackend implements Backend {
     @Override
     public void close() {
         RuntimeException first = null;
-        if (zeroCopyBytes > 0) {
+        if (zeroCopy != null) {
             GpuDevice owner = devices.getFirst();
             try {
                 owner.makeCurrent();
-                driver.freeHost(zeroCopyHost);
+                zeroCopy.close();
                 owner.releaseCurrent();
             } catch (CudaException e) {
                 if (!owner.hasFailed()) {
                     first = e;
                 }
             }
-            zeroCopyBytes = 0;
+            zeroCopy = null;
         }
         for (GpuDevice d : devices.reversed()) {
             try {

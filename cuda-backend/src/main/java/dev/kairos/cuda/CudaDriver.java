@@ -21,10 +21,11 @@ interface CudaDriver {
     }
 
     /**
-     * An event: for completion tracking ({@link #createEvent}: no timing, blocking synchronisation)
-     * or for timing ({@link #createTimingEvent}).
+     * A CUDA event (named so beside {@link dev.kairos.Event}, Kairos's own): for completion tracking
+     * ({@link #createEvent}: no timing, blocking synchronisation) or for timing
+     * ({@link #createTimingEvent}).
      */
-    interface Event {}
+    interface CudaEvent {}
 
     /** A loaded module. */
     interface Module {}
@@ -44,8 +45,16 @@ interface CudaDriver {
         UNIFIED
     }
 
-    /** What the probe reads about one device. */
-    record DeviceInfo(int ordinal, String name, int computeMajor, int computeMinor, long totalMemory) {
+    /**
+     * What the probe reads about one device.
+     *
+     * @param unifiedAddressing {@code CU_DEVICE_ATTRIBUTE_UNIFIED_ADDRESSING}: host and device share
+     *     one address space, so pinned host memory has its host address on the device too
+     * @param memoryPools {@code CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED}: the stream-ordered
+     *     allocator ({@link #allocateAsync}) works
+     */
+    record DeviceInfo(int ordinal, String name, int computeMajor, int computeMinor, long totalMemory,
+            boolean unifiedAddressing, boolean memoryPools) {
         /** {@code sm_90} for compute capability 9.0. */
         String architecture() {
             return "sm_" + computeMajor + computeMinor;
@@ -53,7 +62,9 @@ interface CudaDriver {
     }
 
     /**
-     * A contiguous copy of {@code bytes} from {@code source} to {@code destination}.
+     * A contiguous copy of {@code bytes} from {@code source} to {@code destination}. A {@code HOST}
+     * side may be pageable: CUDA stages a pageable source before the call returns, and returns from
+     * a copy to pageable memory once it is done.
      */
     record Copy1D(MemoryType sourceType, long source, MemoryType destinationType, long destination, long bytes) {}
 
@@ -113,53 +124,64 @@ interface CudaDriver {
     void launch(Function function, int gridX, int blockX, Stream stream, Object[] args);
 
     /** {@code cuEventCreate(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)}, in the current context. */
-    Event createEvent();
+    CudaEvent createEvent();
 
     /**
      * {@code cuEventCreate(CU_EVENT_DEFAULT)}, in the current context: an event that records when the
      * device passes it, for {@link #elapsedMillis}. Waiting on it spins instead of sleeping.
      */
-    Event createTimingEvent();
+    CudaEvent createTimingEvent();
 
     /** {@code cuEventDestroy}. */
-    void destroyEvent(Event event);
+    void destroyEvent(CudaEvent event);
 
     /** {@code cuEventRecord}. */
-    void recordEvent(Event event, Stream stream);
+    void recordEvent(CudaEvent event, Stream stream);
 
     /** {@code cuEventSynchronize}: blocks until the work recorded before the event is done. */
-    void synchronizeEvent(Event event);
+    void synchronizeEvent(CudaEvent event);
 
     /**
      * {@code cuEventElapsedTime}: the device time from {@code start} to {@code end}, in milliseconds
      * (about 0.5 µs resolution). Both must be timing events that have been recorded and completed.
      */
-    float elapsedMillis(Event start, Event end);
+    float elapsedMillis(CudaEvent start, CudaEvent end);
 
     /** {@code cuMemAlloc} in the current context; returns the device address. */
     long allocate(long bytes);
 
-    /** {@code cuMemFree}. */
+    /** {@code cuMemFree}: waits for the device's work first. */
     void free(long deviceAddress);
 
     /**
-     * {@code cuMemHostAlloc(CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_PORTABLE)}: pinned host memory
-     * that every context can map; returns the host address.
+     * {@code cuMemAllocAsync} on {@code stream}: device memory for the work enqueued on the stream
+     * after this call, from the device's memory pool, without synchronising anything.
      */
-    long allocateHost(long bytes);
+    long allocateAsync(long bytes, Stream stream);
 
-    /** {@code cuMemFreeHost}. */
-    void freeHost(long hostAddress);
+    /** {@code cuMemFreeAsync}: gives the memory back once the stream's work enqueued so far is done. */
+    void freeAsync(long deviceAddress, Stream stream);
+
+    /**
+     * {@code cuMemHostRegister(CU_MEMHOSTREGISTER_DEVICEMAP | CU_MEMHOSTREGISTER_PORTABLE)}: pins
+     * {@code bytes} of host memory at {@code hostAddress} and maps them for every context.
+     */
+    void registerHost(long hostAddress, long bytes);
+
+    /** {@code cuMemHostUnregister}. */
+    void unregisterHost(long hostAddress);
 
     /** {@code cuMemHostGetDevicePointer}: the device address of pinned, mapped host memory. */
     long hostDevicePointer(long hostAddress);
 
     /**
-     * {@code cuMemcpyHtoD}, {@code cuMemcpyDtoH}, {@code cuMemcpyDtoD} or, for a {@code UNIFIED}
-     * side, {@code cuMemcpy}; the {@code Async} form on {@code stream}, or synchronous if it is null.
+     * {@code cuMemcpyHtoDAsync}, {@code cuMemcpyDtoHAsync}, {@code cuMemcpyDtoDAsync} or, for a
+     * {@code UNIFIED} side, {@code cuMemcpyAsync}, on {@code stream}. Kairos issues no copy on the
+     * legacy default stream: its streams are non-blocking, so nothing would order such a copy with
+     * their work.
      */
     void copy(Copy1D copy, Stream stream);
 
-    /** {@code cuMemcpy2DAsync} on {@code stream}, or {@code cuMemcpy2D} if it is null. */
+    /** {@code cuMemcpy2DAsync} on {@code stream}. */
     void copy(Copy2D copy, Stream stream);
 }

@@ -62,20 +62,24 @@ public interface CudaTaskContext {
 
     /**
      * A scratch buffer of {@code bytes} in device memory, outside every memory's arena (for counters
-     * and results). Close it when done; one the body leaves open is freed after the body returns.
+     * and results), from the stream-ordered allocator ({@code cuMemAllocAsync} on the task's stream):
+     * usable by the work the body enqueues from now on, and costing no synchronisation. Close it when
+     * done; it is freed in stream order, after the work enqueued before, without waiting for that
+     * work. One the body leaves open is freed after the body returns.
      */
     DeviceBuffer allocate(long bytes);
 
     /**
      * Enqueues a copy of {@code bytes} from device address {@code source} to device address
-     * {@code destination} on the task's stream ({@code cuMemcpyDtoDAsync}) and returns at once: it
-     * runs in order with the body's other work. Both ranges must lie in this device's memory: fields
-     * of GPU_FB instances ({@link FieldPointer#address}) and scratch buffers
-     * ({@link DeviceBuffer#address}).
+     * {@code destination} on the task's stream ({@code cuMemcpyAsync}, the driver finding each side
+     * through unified addressing) and returns at once: it runs in order with the body's other work.
+     * Either range may lie in this device's memory (fields of GPU_FB instances,
+     * {@link FieldPointer#address}; scratch buffers, {@link DeviceBuffer#address}) or in ZERO_COPY
+     * memory (its fields' {@link FieldPointer#address}).
      *
      * @throws IllegalArgumentException if {@code bytes} is below 1
      * @throws CudaException if the driver refuses the copy, e.g.
-     *     {@code cuMemcpyDtoDAsync(bytes=16) failed: CUDA_ERROR_INVALID_VALUE}
+     *     {@code cuMemcpyAsync(bytes=16) failed: CUDA_ERROR_INVALID_VALUE}
      */
     void copy(long source, long destination, long bytes);
 
@@ -105,14 +109,15 @@ public interface CudaTaskContext {
     Duration time(Runnable enqueue);
 
     /**
-     * Copies {@code bytes.length} bytes to device address {@code address} once the work already on
-     * the task's stream is done; returns when they are there.
+     * Enqueues a copy of {@code bytes.length} bytes to device address {@code address} on the task's
+     * stream, so it lands after the work enqueued before it and before the work enqueued after it;
+     * returns without waiting ({@code bytes} may be reused at once: CUDA stages them).
      */
     void write(long address, byte[] bytes);
 
     /**
      * Copies {@code length} bytes from device address {@code address} once the work already on the
-     * task's stream is done; blocks until then.
+     * task's stream is done; blocks until then (the body's one wait for its stream).
      */
     byte[] read(long address, int length);
 }

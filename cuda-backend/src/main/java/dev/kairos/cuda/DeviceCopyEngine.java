@@ -2,7 +2,7 @@ package dev.kairos.cuda;
 
 import dev.kairos.cuda.CudaDriver.Copy1D;
 import dev.kairos.cuda.CudaDriver.Copy2D;
-import dev.kairos.cuda.CudaDriver.Event;
+import dev.kairos.cuda.CudaDriver.CudaEvent;
 import dev.kairos.cuda.CudaDriver.Function;
 import dev.kairos.cuda.CudaDriver.MemoryType;
 import dev.kairos.cuda.CudaDriver.Stream;
@@ -15,44 +15,39 @@ import java.util.function.Supplier;
 /**
  * Copies that involve one GPU's framebuffer, and fills of it, through the CUDA driver.
  *
- * <p>A field copy whose elements are contiguous on both sides is one linear copy; a strided one is
- * one pitched copy ({@code cuMemcpy2D}): a row per element, the element size as width and the
- * strides as pitches, so an AoS field moves in one call whatever its layout.
+ * <p>Every copy and fill goes to the device's copy stream, an event is recorded after it, and the
+ * copy stream's {@link StreamCompletions} calls {@code done} once the device has passed the event;
+ * the utility thread that issued it moves on. One stream and one event order everything, whatever
+ * the host side: CUDA stages a pageable (SYSTEM) source before an asynchronous copy returns, and
+ * returns from a copy into pageable memory once it is done, so SYSTEM memory needs no other path.
+ * (A synchronous copy would go to the legacy default stream, which nothing orders with Kairos's
+ * non-blocking streams: a task could read the framebuffer before the bytes land.)
  *
- * <p>Two modes, one per kind of host memory:
- * <ul>
- *   <li><b>Asynchronous</b> (ZERO_COPY, pinned, and device memory on either side): the copies go to
- *       the device's copy stream, an event is recorded after them, and the copy stream's
- *       {@link StreamCompletions} calls {@code done} when the device has passed it. The utility
- *       thread that issued them is free at once.
- *   <li><b>Synchronous</b> (SYSTEM memory on one side): SYSTEM memory is pageable, and CUDA copies
- *       pageable memory through a pinned staging buffer, returning only when the host side is done
- *       (device to host) or staged (host to device), so an asynchronous form would block the calling
- *       thread anyway and make the host buffer's lifetime subtle. The copy is done with
- *       {@code cuMemcpy2D} on the utility thread and {@code done} is called when it returns. Pinning
- *       SYSTEM memory instead would commit all of it at start, which its lazy zeroing avoids.
- * </ul>
+ * <p>A field copy whose elements are contiguous on both sides is one linear copy. A strided one
+ * within this device is the {@link Kernels#COPY_FIELD} kernel, a gather/scatter over the elements:
+ * CUDA documents that an intra-device {@code cuMemcpy2D} may fail for pitches not from
+ * {@code cuMemAllocPitch}, and rows of one element (4 to 36 bytes) are slow. A strided copy with a
+ * host side, or between two GPUs, is one pitched copy ({@code cuMemcpy2DAsync}): a row per element,
+ * the element size as width and the strides as pitches.
  *
- * <p>Fills of the framebuffer launch the fill kernel on the copy stream, at most
- * {@link Kernels#FILL_MAX_VALUE_SIZE} bytes of the value per launch: a wider value is filled as
- * several narrower fields at increasing offsets with the same stride.
+ * <p>Fills of the framebuffer launch the fill kernel, at most {@link Kernels#FILL_MAX_VALUE_SIZE}
+ * bytes of the value per launch: a wider value is filled as several narrower fields at increasing
+ * offsets with the same stride.
  *
  * <p>Between two GPUs, both sides are given as unified addresses and the driver finds the devices.
  */
 final class DeviceCopyEngine implements CopyEngine {
-    /** Threads per block of the fill kernel. */
-    private static final int FILL_BLOCK = 256;
-    /** The fill kernel strides over the grid, so a few thousand blocks cover any field. */
-    private static final long MAX_FILL_GRID = 4096;
+    /** Threads per block of the fill and copy kernels. */
+    private static final int BLOCK = 256;
+    /** The kernels stride over the grid, so a few thousand blocks cover any field. */
+    private static final long MAX_GRID = 4096;
 
     private final GpuDevice device;
     private final CudaDriver driver;
-    private final boolean synchronous;
 
-    DeviceCopyEngine(GpuDevice device, boolean synchronous) {
+    DeviceCopyEngine(GpuDevice device) {
         this.device = device;
         this.driver = device.driver();
-        this.synchronous = synchronous;
     }
 
     @Override
@@ -85,12 +80,7 @@ final class DeviceCopyEngine implements CopyEngine {
         }
         try {
             device.makeCurrent();
-            if (synchronous) {
-                work.enqueue(null);
-                done.complete();
-            } else {
-                enqueueAsync(what, done, work);
-            }
+            enqueue(what, done, work);
         } catch (CudaException e) {
             device.failIfSticky(e);
             done.fail(e);
@@ -102,11 +92,11 @@ final class DeviceCopyEngine implements CopyEngine {
     }
 
     /** Enqueue, record and submit under one lock, so completions are submitted in stream order. */
-    private void enqueueAsync(Supplier<String> what, Completion done, Work work) {
+    private void enqueue(Supplier<String> what, Completion done, Work work) {
         Stream stream = device.copyStream();
         synchronized (stream) {
             work.enqueue(stream);
-            Event event = device.record(stream);
+            CudaEvent event = device.record(stream);
             device.copyCompletions().submit(event, what, new StreamCompletions.Callback() {
                 @Override
                 public void completed() {
@@ -133,6 +123,9 @@ final class DeviceCopyEngine implements CopyEngine {
         long size = c.elementSize();
         if (c.sourceStride() == size && c.destinationStride() == size) {
             driver.copy(new Copy1D(sourceType, source, destinationType, destination, Math.multiplyExact(size, c.count())), stream);
+        } else if (sourceType == MemoryType.DEVICE && destinationType == MemoryType.DEVICE) {
+            driver.launch(device.function(Kernels.COPY, Kernels.COPY_FIELD), grid(c.count()), BLOCK, stream, new Object[] {
+                    source, c.sourceStride(), destination, c.destinationStride(), c.count(), Math.toIntExact(size)});
         } else {
             driver.copy(new Copy2D(sourceType, source, c.sourceStride(), destinationType, destination, c.destinationStride(),
                     size, c.count()), stream);
@@ -146,13 +139,16 @@ final class DeviceCopyEngine implements CopyEngine {
         Function kernel = device.function(Kernels.FILL, Kernels.FILL_FIELD);
         byte[] value = f.value();
         long base = address(f.destination(), f.offset());
-        int grid = (int) Math.min((f.count() + FILL_BLOCK - 1) / FILL_BLOCK, MAX_FILL_GRID);
         for (int start = 0; start < value.length; start += Kernels.FILL_MAX_VALUE_SIZE) {
             int size = Math.min(Kernels.FILL_MAX_VALUE_SIZE, value.length - start);
-            driver.launch(kernel, grid, FILL_BLOCK, stream, new Object[] {
+            driver.launch(kernel, grid(f.count()), BLOCK, stream, new Object[] {
                     base + start, f.count(), f.stride(), size, littleEndian(value, start, Math.min(size, 8)),
                     littleEndian(value, start + 8, Math.max(0, size - 8))});
         }
+    }
+
+    private static int grid(long elements) {
+        return (int) Math.min((elements + BLOCK - 1) / BLOCK, MAX_GRID);
     }
 
     /** {@code length} (0..8) bytes of {@code value} from {@code from} as a little-endian number. */

@@ -2,7 +2,7 @@ package dev.kairos.cuda;
 
 import dev.kairos.cuda.CudaDriver.Context;
 import dev.kairos.cuda.CudaDriver.DeviceInfo;
-import dev.kairos.cuda.CudaDriver.Event;
+import dev.kairos.cuda.CudaDriver.CudaEvent;
 import dev.kairos.cuda.CudaDriver.Function;
 import dev.kairos.cuda.CudaDriver.Module;
 import dev.kairos.cuda.CudaDriver.Stream;
@@ -45,8 +45,8 @@ final class GpuDevice {
     private long framebufferBytes;
 
     /** Events not in use; every event ever created is in {@link #events}, for close. */
-    private final ConcurrentLinkedQueue<Event> idleEvents = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CudaEvent> idleEvents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CudaEvent> events = new ConcurrentLinkedQueue<>();
 
     private final AtomicReference<CudaException> failure = new AtomicReference<>();
 
@@ -150,8 +150,8 @@ final class GpuDevice {
     // ---------------------------------------------------------------- events
 
     /** Records an event on {@code stream} after the work enqueued so far. */
-    Event record(Stream stream) {
-        Event event = idleEvents.poll();
+    CudaEvent record(Stream stream) {
+        CudaEvent event = idleEvents.poll();
         if (event == null) {
             event = driver.createEvent();
             events.add(event);
@@ -166,7 +166,7 @@ final class GpuDevice {
     }
 
     /** Returns an event whose work has completed to the pool. */
-    void releaseEvent(Event event) {
+    void releaseEvent(CudaEvent event) {
         idleEvents.add(event);
     }
 
@@ -212,7 +212,7 @@ final class GpuDevice {
             copyCompletions.stop();
         }
         teardown.run("cuCtxSetCurrent", this::makeCurrent);
-        for (Event e : events) {
+        for (CudaEvent e : events) {
             teardown.run("cuEventDestroy", () -> driver.destroyEvent(e));
         }
         events.clear();

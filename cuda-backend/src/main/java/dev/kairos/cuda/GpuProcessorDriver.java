@@ -2,7 +2,7 @@ package dev.kairos.cuda;
 
 import dev.kairos.Memory;
 import dev.kairos.Processor;
-import dev.kairos.cuda.CudaDriver.Event;
+import dev.kairos.cuda.CudaDriver.CudaEvent;
 import dev.kairos.spi.ProcessorDriver;
 import dev.kairos.spi.RunningTask;
 import java.util.Map;
@@ -74,7 +74,7 @@ final class GpuProcessorDriver implements ProcessorDriver {
         if (bodyError instanceof CudaException e) {
             device.failIfSticky(e);
         }
-        Event event;
+        CudaEvent event;
         try {
             event = device.record(device.taskStream());
         } catch (CudaException e) {

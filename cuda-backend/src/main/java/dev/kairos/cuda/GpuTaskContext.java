@@ -5,7 +5,7 @@ import dev.kairos.Memory;
 import dev.kairos.RegionInstance;
 import dev.kairos.spi.InstanceStorage;
 import dev.kairos.cuda.CudaDriver.Copy1D;
-import dev.kairos.cuda.CudaDriver.Event;
+import dev.kairos.cuda.CudaDriver.CudaEvent;
 import dev.kairos.cuda.CudaDriver.Function;
 import dev.kairos.cuda.CudaDriver.MemoryType;
 import dev.kairos.cuda.CudaDriver.Stream;
@@ -111,7 +111,8 @@ final class GpuTaskContext implements CudaTaskContext {
             throw new IllegalArgumentException("device copy bytes=" + bytes + " must be >= 1");
         }
         refuseIfFailed();
-        failingIfSticky(() -> driver.copy(new Copy1D(MemoryType.DEVICE, source, MemoryType.DEVICE, destination, bytes),
+        // Unified addresses: either side may be ZERO_COPY memory, which is host memory to CUDA.
+        failingIfSticky(() -> driver.copy(new Copy1D(MemoryType.UNIFIED, source, MemoryType.UNIFIED, destination, bytes),
                 device.taskStream()));
     }
 
@@ -132,7 +133,7 @@ final class GpuTaskContext implements CudaTaskContext {
     }
 
     /** A timing event of one {@link #time} call, destroyed when closed. */
-    private record TimingEvent(CudaDriver driver, Event event) implements AutoCloseable {
+    private record TimingEvent(CudaDriver driver, CudaEvent event) implements AutoCloseable {
         TimingEvent(CudaDriver driver) {
             this(driver, driver.createTimingEvent());
         }
@@ -159,35 +160,43 @@ final class GpuTaskContext implements CudaTaskContext {
             throw new IllegalArgumentException("scratch buffer bytes=" + bytes + " must be >= 1");
         }
         refuseIfFailed();
-        DeviceBuffer buffer = new DeviceBuffer(this, driver.allocate(bytes), bytes);
+        DeviceBuffer buffer = new DeviceBuffer(this, driver.allocateAsync(bytes, device.taskStream()), bytes);
         buffers.add(buffer);
         return buffer;
     }
 
-    /** Frees {@code buffer} once the work on the stream is done. */
+    /** Frees {@code buffer} in stream order: once the work enqueued on the stream so far is done, without waiting for it. */
     void free(DeviceBuffer buffer) {
         buffers.remove(buffer);
-        driver.synchronizeStream(device.taskStream());
-        driver.free(buffer.address());
+        driver.freeAsync(buffer.address(), device.taskStream());
     }
 
+    /**
+     * On the task's stream, like the body's kernels: a copy on the legacy default stream would be
+     * ordered with nothing on Kairos's non-blocking stream, and CUDA may return from a small pageable
+     * copy before it lands. The staging bytes may go at once: CUDA stages a pageable source before
+     * the call returns.
+     */
     @Override
     public void write(long address, byte[] bytes) {
         refuseIfFailed();
-        driver.synchronizeStream(device.taskStream());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment staging = arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
-            driver.copy(new Copy1D(MemoryType.HOST, staging.address(), MemoryType.DEVICE, address, bytes.length), null);
+            failingIfSticky(() -> driver.copy(new Copy1D(MemoryType.HOST, staging.address(), MemoryType.UNIFIED, address,
+                    bytes.length), device.taskStream()));
         }
     }
 
     @Override
     public byte[] read(long address, int length) {
         refuseIfFailed();
-        driver.synchronizeStream(device.taskStream());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment staging = arena.allocate(length);
-            driver.copy(new Copy1D(MemoryType.DEVICE, address, MemoryType.HOST, staging.address(), length), null);
+            failingIfSticky(() -> {
+                driver.copy(new Copy1D(MemoryType.UNIFIED, address, MemoryType.HOST, staging.address(), length),
+                        device.taskStream());
+                driver.synchronizeStream(device.taskStream());
+            });
             return staging.toArray(ValueLayout.JAVA_BYTE);
         }
     }

@@ -24,8 +24,16 @@ import java.nio.charset.StandardCharsets;
  * later touch {@link NoClassDefFoundError}); the probe catches that {@link LinkageError}.
  *
  * <p>JCuda is used with its exceptions off (its default): each result is checked here and turned
- * into a {@link CudaException} that names the call. Addresses cross into JCuda as pointers with a
- * null base and the address as byte offset, which JCuda adds up when it passes them to CUDA.
+ * into a {@link CudaException} that names the call.
+ *
+ * <p>Addresses cross into JCuda as pointer objects, and JCuda treats the two kinds differently. A
+ * device address is a {@link CUdeviceptr} with a null base and the address as byte offset, which
+ * JCuda adds up. A host address must be a {@link Pointer} that holds it as its native pointer
+ * ({@link HostPointer}): JCuda's native code rejects a host pointer with neither a native pointer
+ * nor a direct buffer ("Pointer must point to a direct buffer or native memory") before CUDA is
+ * called, so the null-base form fails for every host side. And no call here lets JCuda wrap a
+ * result in a {@link java.nio.ByteBuffer} (as its {@code cuMemHostAlloc} does), whose 2 GiB limit
+ * would fail a larger allocation after the driver has made it.
  */
 final class JCudaDriverApi implements CudaDriver {
     private static final int CUDA_SUCCESS = CUresult.CUDA_SUCCESS;
@@ -39,7 +47,7 @@ final class JCudaDriverApi implements CudaDriver {
         }
     }
 
-    private record JEvent(CUevent event) implements Event {}
+    private record JEvent(CUevent event) implements CudaEvent {}
 
     private record JModule(String name, CUmodule module) implements Module {}
 
@@ -102,7 +110,9 @@ final class JCudaDriverApi implements CudaDriver {
         return new DeviceInfo(ordinal, new String(name, 0, length, StandardCharsets.UTF_8),
                 attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, ordinal),
                 attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, ordinal),
-                memory[0]);
+                memory[0],
+                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_UNIFIED_ADDRESSING, ordinal) != 0,
+                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED, ordinal) != 0);
     }
 
     private static int attribute(CUdevice device, int attribute, int ordinal) {
@@ -195,7 +205,7 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override
-    public Event createEvent() {
+    public CudaEvent createEvent() {
         CUevent event = new CUevent();
         check(JCudaDriver.cuEventCreate(event, CUevent_flags.CU_EVENT_DISABLE_TIMING | CUevent_flags.CU_EVENT_BLOCKING_SYNC),
                 "cuEventCreate");
@@ -203,29 +213,29 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override
-    public Event createTimingEvent() {
+    public CudaEvent createTimingEvent() {
         CUevent event = new CUevent();
         check(JCudaDriver.cuEventCreate(event, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate(CU_EVENT_DEFAULT)");
         return new JEvent(event);
     }
 
     @Override
-    public void destroyEvent(Event event) {
+    public void destroyEvent(CudaEvent event) {
         check(JCudaDriver.cuEventDestroy(((JEvent) event).event()), "cuEventDestroy");
     }
 
     @Override
-    public void recordEvent(Event event, Stream stream) {
+    public void recordEvent(CudaEvent event, Stream stream) {
         check(JCudaDriver.cuEventRecord(((JEvent) event).event(), (JStream) stream), "cuEventRecord");
     }
 
     @Override
-    public void synchronizeEvent(Event event) {
+    public void synchronizeEvent(CudaEvent event) {
         check(JCudaDriver.cuEventSynchronize(((JEvent) event).event()), "cuEventSynchronize");
     }
 
     @Override
-    public float elapsedMillis(Event start, Event end) {
+    public float elapsedMillis(CudaEvent start, CudaEvent end) {
         float[] millis = new float[1];
         check(JCudaDriver.cuEventElapsedTime(millis, ((JEvent) start).event(), ((JEvent) end).event()), "cuEventElapsedTime");
         return millis[0];
@@ -244,57 +254,50 @@ final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override
-    public long allocateHost(long bytes) {
-        HostOut pointer = new HostOut();
-        check(JCudaDriver.cuMemHostAlloc(pointer, bytes, JCudaDriver.CU_MEMHOSTALLOC_DEVICEMAP | JCudaDriver.CU_MEMHOSTALLOC_PORTABLE),
-                "cuMemHostAlloc(bytes=" + bytes + ", DEVICEMAP|PORTABLE)");
+    public long allocateAsync(long bytes, Stream stream) {
+        AddressOut pointer = new AddressOut();
+        check(JCudaDriver.cuMemAllocAsync(pointer, bytes, (JStream) stream), "cuMemAllocAsync(bytes=" + bytes + ")");
         return pointer.address();
     }
 
-    /** A host pointer JCuda can read back. */
-    private static final class HostOut extends Pointer {
-        long address() {
-            return getNativePointer() + getByteOffset();
-        }
+    @Override
+    public void freeAsync(long deviceAddress, Stream stream) {
+        check(JCudaDriver.cuMemFreeAsync(device(deviceAddress), (JStream) stream), "cuMemFreeAsync");
     }
 
     @Override
-    public void freeHost(long hostAddress) {
-        check(JCudaDriver.cuMemFreeHost(host(hostAddress)), "cuMemFreeHost");
+    public void registerHost(long hostAddress, long bytes) {
+        check(JCudaDriver.cuMemHostRegister(new HostPointer(hostAddress), bytes,
+                JCudaDriver.CU_MEMHOSTREGISTER_DEVICEMAP | JCudaDriver.CU_MEMHOSTREGISTER_PORTABLE),
+                "cuMemHostRegister(bytes=" + bytes + ", DEVICEMAP|PORTABLE)");
+    }
+
+    @Override
+    public void unregisterHost(long hostAddress) {
+        check(JCudaDriver.cuMemHostUnregister(new HostPointer(hostAddress)), "cuMemHostUnregister");
     }
 
     @Override
     public long hostDevicePointer(long hostAddress) {
         AddressOut pointer = new AddressOut();
-        check(JCudaDriver.cuMemHostGetDevicePointer(pointer, host(hostAddress), 0), "cuMemHostGetDevicePointer");
+        check(JCudaDriver.cuMemHostGetDevicePointer(pointer, new HostPointer(hostAddress), 0), "cuMemHostGetDevicePointer");
         return pointer.address();
     }
 
     @Override
     public void copy(Copy1D c, Stream stream) {
         JStream s = (JStream) stream;
-        boolean async = s != null;
-        String what = (async ? "Async" : "") + "(bytes=" + c.bytes() + ")";
+        String what = "Async(bytes=" + c.bytes() + ")";
         if (c.sourceType() == MemoryType.UNIFIED || c.destinationType() == MemoryType.UNIFIED) {
-            CUdeviceptr dst = device(c.destination());
-            CUdeviceptr src = device(c.source());
-            check(async ? JCudaDriver.cuMemcpyAsync(dst, src, c.bytes(), s) : JCudaDriver.cuMemcpy(dst, src, c.bytes()),
-                    "cuMemcpy" + what);
+            check(JCudaDriver.cuMemcpyAsync(device(c.destination()), device(c.source()), c.bytes(), s), "cuMemcpy" + what);
         } else if (c.sourceType() == MemoryType.HOST && c.destinationType() == MemoryType.DEVICE) {
-            CUdeviceptr dst = device(c.destination());
-            Pointer src = host(c.source());
-            check(async ? JCudaDriver.cuMemcpyHtoDAsync(dst, src, c.bytes(), s) : JCudaDriver.cuMemcpyHtoD(dst, src, c.bytes()),
+            check(JCudaDriver.cuMemcpyHtoDAsync(device(c.destination()), new HostPointer(c.source()), c.bytes(), s),
                     "cuMemcpyHtoD" + what);
         } else if (c.sourceType() == MemoryType.DEVICE && c.destinationType() == MemoryType.HOST) {
-            Pointer dst = host(c.destination());
-            CUdeviceptr src = device(c.source());
-            check(async ? JCudaDriver.cuMemcpyDtoHAsync(dst, src, c.bytes(), s) : JCudaDriver.cuMemcpyDtoH(dst, src, c.bytes()),
+            check(JCudaDriver.cuMemcpyDtoHAsync(new HostPointer(c.destination()), device(c.source()), c.bytes(), s),
                     "cuMemcpyDtoH" + what);
         } else if (c.sourceType() == MemoryType.DEVICE && c.destinationType() == MemoryType.DEVICE) {
-            CUdeviceptr dst = device(c.destination());
-            CUdeviceptr src = device(c.source());
-            check(async ? JCudaDriver.cuMemcpyDtoDAsync(dst, src, c.bytes(), s) : JCudaDriver.cuMemcpyDtoD(dst, src, c.bytes()),
-                    "cuMemcpyDtoD" + what);
+            check(JCudaDriver.cuMemcpyDtoDAsync(device(c.destination()), device(c.source()), c.bytes(), s), "cuMemcpyDtoD" + what);
         } else {
             throw new IllegalArgumentException("host-to-host copies do not go through CUDA: " + c);
         }
@@ -306,26 +309,21 @@ final class JCudaDriverApi implements CudaDriver {
         p.srcMemoryType = memoryType(c.sourceType());
         p.srcPitch = c.sourcePitch();
         if (c.sourceType() == MemoryType.HOST) {
-            p.srcHost = host(c.source());
+            p.srcHost = new HostPointer(c.source());
         } else {
             p.srcDevice = device(c.source());
         }
         p.dstMemoryType = memoryType(c.destinationType());
         p.dstPitch = c.destinationPitch();
         if (c.destinationType() == MemoryType.HOST) {
-            p.dstHost = host(c.destination());
+            p.dstHost = new HostPointer(c.destination());
         } else {
             p.dstDevice = device(c.destination());
         }
         p.WidthInBytes = c.widthBytes();
         p.Height = c.height();
-        String what = "(width=" + c.widthBytes() + " height=" + c.height() + " srcPitch=" + c.sourcePitch()
-                + " dstPitch=" + c.destinationPitch() + ")";
-        if (stream == null) {
-            check(JCudaDriver.cuMemcpy2D(p), "cuMemcpy2D" + what);
-        } else {
-            check(JCudaDriver.cuMemcpy2DAsync(p, (JStream) stream), "cuMemcpy2DAsync" + what);
-        }
+        check(JCudaDriver.cuMemcpy2DAsync(p, (JStream) stream), "cuMemcpy2DAsync(width=" + c.widthBytes() + " height="
+                + c.height() + " srcPitch=" + c.sourcePitch() + " dstPitch=" + c.destinationPitch() + ")");
     }
 
     private static int memoryType(MemoryType type) {
@@ -340,8 +338,11 @@ final class JCudaDriverApi implements CudaDriver {
         return new CUdeviceptr().withByteOffset(address);
     }
 
-    private static Pointer host(long address) {
-        return new Pointer().withByteOffset(address);
+    /** A host address as JCuda passes it on: its native pointer. */
+    private static final class HostPointer extends Pointer {
+        HostPointer(long address) {
+            super(address);
+        }
     }
 
     /** The name of a {@code CUresult}, e.g. {@code CUDA_ERROR_ILLEGAL_ADDRESS}; pure Java, no driver needed. */

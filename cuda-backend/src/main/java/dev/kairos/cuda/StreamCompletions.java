@@ -1,6 +1,6 @@
 package dev.kairos.cuda;
 
-import dev.kairos.cuda.CudaDriver.Event;
+import dev.kairos.cuda.CudaDriver.CudaEvent;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link GpuFailedException}. Every event is still asked, also after the device failed: work that
  * finished before the fault completes normally, and a broken context answers at once. The culprit is
  * named by its own event, not by whichever call first saw the sticky error: a launch that follows a
- * faulting kernel may report the fault before that kernel's event is asked.
+ * faulting kernel may report the fault before that kernel's event is asked. If the thread cannot
+ * even make the device's context current, the device is failed at once and every piece of work
+ * submitted fails with that reason: the thread never leaves work waiting.
  */
 final class StreamCompletions {
     private static final Logger log = LoggerFactory.getLogger(StreamCompletions.class);
@@ -39,7 +41,7 @@ final class StreamCompletions {
         void failed(RuntimeException error);
     }
 
-    private record Pending(Event event, Supplier<String> what, Callback callback) {}
+    private record Pending(CudaEvent event, Supplier<String> what, Callback callback) {}
 
     private static final Pending STOP = new Pending(null, null, null);
 
@@ -67,7 +69,7 @@ final class StreamCompletions {
      *
      * @param what names the work in a failure message, e.g. {@code task writer on gpu0 (kernels update_int_float)}
      */
-    void submit(Event event, Supplier<String> what, Callback callback) {
+    void submit(CudaEvent event, Supplier<String> what, Callback callback) {
         queue.add(new Pending(event, what, callback));
     }
 
@@ -91,7 +93,17 @@ final class StreamCompletions {
     }
 
     private void run() {
-        device.makeCurrent();
+        try {
+            device.makeCurrent();
+        } catch (CudaException e) {
+            // Without the context this thread cannot ask an event, but it must not die either: the
+            // work submitted here would wait forever. The device goes out of service with the
+            // reason, and every piece of work fails with it, until stop().
+            device.fail(new CudaException(device.name() + " completion thread " + thread.getName() + ": " + e.operation(),
+                    e.code(), e.errorName()));
+            failUntilStopped();
+            return;
+        }
         try {
             for (;;) {
                 Pending next = take();
@@ -102,6 +114,12 @@ final class StreamCompletions {
             }
         } finally {
             device.releaseCurrent();
+        }
+    }
+
+    private void failUntilStopped() {
+        for (Pending next = take(); next != STOP; next = take()) {
+            fail(next, device.failure(next.what()));
         }
     }
 

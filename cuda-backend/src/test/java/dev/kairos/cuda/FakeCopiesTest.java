@@ -22,6 +22,9 @@ class FakeCopiesTest {
             CopyScenario.everyDirection(kairos, 1);
         }
         assertThat(driver.liveResources()).isEmpty();
+        // Strided copies within the device gather and scatter in a kernel, never pitched DtoD rows.
+        assertThat(driver.launches()).extracting(FakeCudaDriver.Launch::kernel).contains("copy_field");
+        assertThat(driver.calls()).noneMatch(c -> c.startsWith("cuMemcpy2D(DEVICE to DEVICE"));
     }
 
     @Test

@@ -25,10 +25,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>Contexts: a primary context per device, retained and released; calls that need a current
  *       context fail with {@code CUDA_ERROR_INVALID_CONTEXT} on a thread that has none.
- *   <li>Memory: device allocations are host memory here, so copies really move bytes; the device
- *       address of pinned host memory differs from its host address (bit 62 set), so code that
- *       mixes the two up fails. Typed copies check that a DEVICE side is device memory and a HOST
- *       side is not.
+ *   <li>Memory: device allocations are host memory here, so copies really move bytes. The devices
+ *       report no unified addressing: the device address of pinned host memory differs from its
+ *       host address (bit 62 set), so code that mixes the two up fails. Typed copies check that a
+ *       DEVICE side is device memory and a HOST side is not; a UNIFIED side may be either.
  *   <li>Streams: work runs in order. By default it runs at once; after {@link #hold()} it queues
  *       until the test calls {@link #runNext()} or {@link #runAll()}, so a test decides when the
  *       "device" gets there.
@@ -42,7 +42,9 @@ import java.util.TreeMap;
  *       run when the launch does. A kernel that touches an address outside every allocation
  *       faults with {@code CUDA_ERROR_ILLEGAL_ADDRESS}, which is sticky: the context answers every
  *       later call with it, and events recorded after the fault report it.
- *   <li>Planted failures: {@link #failNext} makes the next call of one operation fail.
+ *   <li>Planted failures: {@link #failNext} makes the next call of one operation fail;
+ *       {@link #failSetCurrentOn} makes {@code cuCtxSetCurrent} fail on some threads;
+ *       {@link #skipKernels} makes launches of some kernels succeed and do nothing.
  * </ul>
  * It keeps every resource it hands out until it is freed, so {@link #liveResources()} shows leaks,
  * and logs the calls on events, kernels and copies with their handles, so {@link #calls()} shows
@@ -61,9 +63,10 @@ public final class FakeCudaDriver implements CudaDriver {
     private static final Map<String, String> SIGNATURES = Map.of(
             Kernels.UPDATE_INT_FLOAT, "PLLLI",
             Kernels.UPDATE_LONG_DOUBLE, "PLLLL",
-            Kernels.VERIFY_INT_FLOAT, "PLLLIPP",
-            Kernels.VERIFY_LONG_DOUBLE, "PLLLLPP",
-            Kernels.FILL_FIELD, "PLLILL");
+            Kernels.VERIFY_INT_FLOAT, "PLLLIPPP",
+            Kernels.VERIFY_LONG_DOUBLE, "PLLLLPPP",
+            Kernels.FILL_FIELD, "PLLILL",
+            Kernels.COPY_FIELD, "PLPLLI");
 
     private final List<DeviceInfo> devices;
     private int driverVersion = CudaBackend.MIN_DRIVER_VERSION;
@@ -71,6 +74,9 @@ public final class FakeCudaDriver implements CudaDriver {
 
     // Everything below is guarded by this.
     private final Map<String, Integer> plannedFailures = new HashMap<>();
+    private final Set<String> skippedKernels = new java.util.HashSet<>();
+    private String setCurrentFailsOn;
+    private int setCurrentFailure;
     private final Map<Integer, FakeContext> contexts = new HashMap<>();
     private final ThreadLocal<FakeContext> current = new ThreadLocal<>();
     private final Set<Object> streams = new LinkedHashSet<>();
@@ -91,6 +97,7 @@ public final class FakeCudaDriver implements CudaDriver {
     /** A launch as the driver saw it. */
     public record Launch(String kernel, int gridX, int blockX, List<Object> args) {}
 
+    /** {@code arena} is null for registered host memory, which the caller owns. */
     private record Allocation(long address, long bytes, boolean host, FakeContext context, Arena arena) {
         boolean contains(long from, long length) {
             return from >= address && length >= 0 && from + length <= address + bytes;
@@ -122,7 +129,7 @@ public final class FakeCudaDriver implements CudaDriver {
         }
     }
 
-    private static final class FakeEvent implements Event {
+    private static final class FakeEvent implements CudaEvent {
         final FakeContext context;
         final int number;
         final boolean timing;
@@ -156,7 +163,7 @@ public final class FakeCudaDriver implements CudaDriver {
 
     /** A device as {@code cuDeviceGet*} would describe it. */
     public static DeviceInfo device(int ordinal, String name, int major, int minor, long totalMemory) {
-        return new DeviceInfo(ordinal, name, major, minor, totalMemory);
+        return new DeviceInfo(ordinal, name, major, minor, totalMemory, false, true);
     }
 
     /** One H100-like device with 80 GiB. */
@@ -180,6 +187,21 @@ public final class FakeCudaDriver implements CudaDriver {
     /** Makes the next call of {@code operation} (e.g. {@code cuMemAlloc}, {@code cuLaunchKernel}) fail with {@code code}. */
     public synchronized void failNext(String operation, int code) {
         plannedFailures.put(operation, code);
+    }
+
+    /**
+     * From now on {@code cuCtxSetCurrent} of a context fails with {@code code} on every thread whose
+     * name contains {@code threadName}.
+     */
+    public synchronized void failSetCurrentOn(String threadName, int code) {
+        setCurrentFailsOn = threadName;
+        setCurrentFailure = code;
+    }
+
+    /** From now on launches of {@code kernels} succeed and do nothing, as on a driver whose kernels do not run. */
+    public synchronized FakeCudaDriver skipKernels(String... kernels) {
+        skippedKernels.addAll(List.of(kernels));
+        return this;
     }
 
     /** From now on stream work waits for {@link #runNext()} or {@link #runAll()}. */
@@ -235,7 +257,7 @@ public final class FakeCudaDriver implements CudaDriver {
      * The calls on events, kernels and copies so far, oldest first, e.g.
      * {@code cuEventCreate(CU_EVENT_DEFAULT) = e3}, {@code cuEventRecord(e3) on stream 0x5001},
      * {@code cuLaunchKernel(update_int_float) on stream 0x5001},
-     * {@code cuMemcpy(DEVICE to DEVICE, bytes=16) on stream 0x5001}, {@code cuEventSynchronize(e3)},
+     * {@code cuMemcpy(UNIFIED to UNIFIED, bytes=16) on stream 0x5001}, {@code cuEventSynchronize(e3)},
      * {@code cuEventElapsedTime(e3, e4)}, {@code cuEventDestroy(e3)}.
      */
     public synchronized List<String> calls() {
@@ -313,6 +335,9 @@ public final class FakeCudaDriver implements CudaDriver {
     @Override
     public synchronized void setCurrent(Context context) {
         planned("cuCtxSetCurrent");
+        if (context != null && setCurrentFailsOn != null && Thread.currentThread().getName().contains(setCurrentFailsOn)) {
+            throw new CudaException("cuCtxSetCurrent", setCurrentFailure, JCudaDriverApi.errorName(setCurrentFailure));
+        }
         current.set((FakeContext) context);
     }
 
@@ -376,16 +401,21 @@ public final class FakeCudaDriver implements CudaDriver {
         checkSignature(f.name(), operation, args);
         launches.add(new Launch(f.name(), gridX, blockX, List.of(args)));
         Object[] copy = args.clone();
-        enqueue((FakeStream) stream, operation, () -> emulate(context, f.name(), copy));
+        boolean skipped = skippedKernels.contains(f.name());
+        enqueue((FakeStream) stream, operation, () -> {
+            if (!skipped) {
+                emulate(context, f.name(), copy);
+            }
+        });
     }
 
     @Override
-    public synchronized Event createEvent() {
+    public synchronized CudaEvent createEvent() {
         return newEvent(false, "cuEventCreate(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)");
     }
 
     @Override
-    public synchronized Event createTimingEvent() {
+    public synchronized CudaEvent createTimingEvent() {
         return newEvent(true, "cuEventCreate(CU_EVENT_DEFAULT)");
     }
 
@@ -400,14 +430,14 @@ public final class FakeCudaDriver implements CudaDriver {
     }
 
     @Override
-    public synchronized void destroyEvent(Event event) {
+    public synchronized void destroyEvent(CudaEvent event) {
         calls.add("cuEventDestroy(" + event + ")");
         requireContext("cuEventDestroy");
         events.remove(event);
     }
 
     @Override
-    public synchronized void recordEvent(Event event, Stream stream) {
+    public synchronized void recordEvent(CudaEvent event, Stream stream) {
         FakeEvent e = (FakeEvent) event;
         calls.add("cuEventRecord(" + e + ")" + on(stream));
         requireContext("cuEventRecord");
@@ -423,7 +453,7 @@ public final class FakeCudaDriver implements CudaDriver {
     }
 
     @Override
-    public synchronized void synchronizeEvent(Event event) {
+    public synchronized void synchronizeEvent(CudaEvent event) {
         FakeEvent e = (FakeEvent) event;
         calls.add("cuEventSynchronize(" + e + ")");
         planned("cuEventSynchronize");
@@ -434,7 +464,7 @@ public final class FakeCudaDriver implements CudaDriver {
     }
 
     @Override
-    public synchronized float elapsedMillis(Event start, Event end) {
+    public synchronized float elapsedMillis(CudaEvent start, CudaEvent end) {
         FakeEvent s = (FakeEvent) start;
         FakeEvent e = (FakeEvent) end;
         calls.add("cuEventElapsedTime(" + s + ", " + e + ")");
@@ -473,25 +503,48 @@ public final class FakeCudaDriver implements CudaDriver {
     }
 
     @Override
-    public synchronized long allocateHost(long bytes) {
-        FakeContext context = requireContext("cuMemHostAlloc");
-        planned("cuMemHostAlloc");
+    public synchronized long allocateAsync(long bytes, Stream stream) {
+        String operation = "cuMemAllocAsync(bytes=" + bytes + ")";
+        calls.add(operation + on(stream));
+        FakeContext context = requireContext(operation);
+        planned(operation);
         allocatingCalls++;
         Arena arena = Arena.ofShared();
-        MemorySegment segment = arena.allocate(bytes, 4096);
-        allocations.put(segment.address(), new Allocation(segment.address(), bytes, true, context, arena));
+        MemorySegment segment = arena.allocate(bytes, 256);
+        allocations.put(segment.address(), new Allocation(segment.address(), bytes, false, context, arena));
         return segment.address();
     }
 
     @Override
-    public synchronized void freeHost(long hostAddress) {
-        requireContext("cuMemFreeHost");
+    public synchronized void freeAsync(long deviceAddress, Stream stream) {
+        calls.add("cuMemFreeAsync" + on(stream));
+        requireContext("cuMemFreeAsync");
+        Allocation a = allocations.get(deviceAddress);
+        if (a == null || a.host()) {
+            throw new CudaException("cuMemFreeAsync", CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE");
+        }
+        enqueue((FakeStream) stream, "cuMemFreeAsync", () -> {
+            allocations.remove(deviceAddress);
+            a.arena().close();
+        });
+    }
+
+    @Override
+    public synchronized void registerHost(long hostAddress, long bytes) {
+        FakeContext context = requireContext("cuMemHostRegister");
+        planned("cuMemHostRegister");
+        allocatingCalls++;
+        allocations.put(hostAddress, new Allocation(hostAddress, bytes, true, context, null));
+    }
+
+    @Override
+    public synchronized void unregisterHost(long hostAddress) {
+        requireContext("cuMemHostUnregister");
         Allocation a = allocations.get(hostAddress);
         if (a == null || !a.host()) {
-            throw new CudaException("cuMemFreeHost", CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE");
+            throw new CudaException("cuMemHostUnregister", 713, "CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED");
         }
         allocations.remove(hostAddress);
-        a.arena().close();
     }
 
     @Override
@@ -562,7 +615,7 @@ public final class FakeCudaDriver implements CudaDriver {
 
     /** Where a call's work goes, for {@link #calls()}. */
     private static String on(Stream stream) {
-        return stream == null ? " synchronously" : " on stream 0x" + Long.toHexString(stream.handle());
+        return " on stream 0x" + Long.toHexString(stream.handle());
     }
 
     private void enqueue(FakeStream stream, String what, Runnable call) {
@@ -571,13 +624,8 @@ public final class FakeCudaDriver implements CudaDriver {
             deviceNanos += workNanos;
         };
         Op op = new Op(stream, what, work);
-        if (stream == null || !hold) {
-            if (stream == null) {
-                // Synchronous calls run on the legacy stream: after what the caller synchronised, now.
-                work.run();
-            } else {
-                execute(op);
-            }
+        if (!hold) {
+            execute(op);
             notifyAll();
             return;
         }
@@ -616,18 +664,20 @@ public final class FakeCudaDriver implements CudaDriver {
 
     /** One side of a typed copy, checked the way the driver would. */
     private MemorySegment side(MemoryType type, long address, long bytes, FakeContext context) {
-        Allocation a = allocationAt(address, bytes);
+        boolean mapped = (address & MAPPED_BIT) != 0;
+        long host = address & ~MAPPED_BIT;
+        Allocation a = allocationAt(host, bytes);
         boolean ok = switch (type) {
-            case DEVICE -> a != null && !a.host() && a.context() == context;
-            case HOST -> a == null || a.host();
-            case UNIFIED -> a != null;
+            case DEVICE -> !mapped && a != null && !a.host() && a.context() == context;
+            case HOST -> !mapped && (a == null || a.host());
+            case UNIFIED -> a != null && a.host() == mapped;
         };
-        if (!ok || (address & MAPPED_BIT) != 0) {
+        if (!ok) {
             throw new CudaException("cuMemcpy: " + type + " side at 0x" + Long.toHexString(address) + " (" + bytes + " bytes) is "
                     + (a == null ? "no allocation" : a.host() ? "pinned host memory" : "device memory"),
                     CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE");
         }
-        return MemorySegment.ofAddress(address).reinterpret(bytes);
+        return MemorySegment.ofAddress(host).reinterpret(bytes);
     }
 
     private Allocation allocationAt(long address, long bytes) {
@@ -703,6 +753,7 @@ public final class FakeCudaDriver implements CudaDriver {
                         mismatch(i, (Long) a[5], (Long) a[6]);
                     }
                 }
+                checked((Long) a[7], count);
             }
             case Kernels.VERIFY_LONG_DOUBLE -> {
                 long base = (Long) a[0], lo = (Long) a[1], count = (Long) a[2], stride = (Long) a[3], add = (Long) a[4];
@@ -713,6 +764,7 @@ public final class FakeCudaDriver implements CudaDriver {
                         mismatch(i, (Long) a[5], (Long) a[6]);
                     }
                 }
+                checked((Long) a[7], count);
             }
             case Kernels.FILL_FIELD -> {
                 long base = (Long) a[0], count = (Long) a[1], stride = (Long) a[2];
@@ -729,8 +781,22 @@ public final class FakeCudaDriver implements CudaDriver {
                     }
                 }
             }
+            case Kernels.COPY_FIELD -> {
+                long source = (Long) a[0], sourceStride = (Long) a[1], destination = (Long) a[2], destinationStride = (Long) a[3];
+                long count = (Long) a[4];
+                int size = (Integer) a[5];
+                for (long i = 0; i < count; i++) {
+                    MemorySegment.copy(resolve(source + i * sourceStride, size), 0, resolve(destination + i * destinationStride, size),
+                            0, size);
+                }
+            }
             default -> throw new IllegalStateException("no emulation of " + kernel + " in context " + context.ordinal);
         }
+    }
+
+    private void checked(long counter, long points) {
+        MemorySegment c = resolve(counter, 8);
+        c.set(LONG, 0, c.get(LONG, 0) + points);
     }
 
     private void mismatch(long i, long mismatches, long firstBadIndex) {

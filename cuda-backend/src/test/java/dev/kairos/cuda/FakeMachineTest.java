@@ -3,10 +3,18 @@ package dev.kairos.cuda;
 import static dev.kairos.cuda.FakeCudaDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.KairosConfig;
 import dev.kairos.KairosException;
+import dev.kairos.MemoryKind;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
+import dev.kairos.Rect;
+import dev.kairos.RegionInstance;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,11 +46,11 @@ class FakeMachineTest {
     @Test
     void aFailedStartFreesWhatItHadAllocatedAndNamesTheCall() {
         FakeCudaDriver driver = FakeCudaDriver.oneGpu();
-        driver.failNext("cuMemHostAlloc", 2);
+        driver.failNext("cuMemHostRegister", 2);
         assertThatThrownBy(() -> Gpus.startFake(Gpus.smallConfig().build(), driver))
                 .isInstanceOf(KairosException.class)
                 .hasMessageContaining("cuda backend failed to start")
-                .hasMessageContaining("cuMemHostAlloc failed: CUDA_ERROR_OUT_OF_MEMORY");
+                .hasMessageContaining("cuMemHostRegister failed: CUDA_ERROR_OUT_OF_MEMORY");
         assertThat(driver.liveResources()).isEmpty();
     }
 
@@ -64,5 +72,25 @@ class FakeMachineTest {
             assertThat(driver.liveResources()).noneMatch(r -> r.contains("memory"));
         }
         assertThat(driver.liveResources()).isEmpty();
+    }
+
+    @Test
+    void aCompletionThreadThatCannotMakeItsContextCurrentFailsTheDeviceInsteadOfLeavingTasksWaiting() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        driver.failSetCurrentOn("completions", 201);
+        Kairos kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
+        try {
+            Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
+            RegionInstance inst = RegionInstance.create(kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow(),
+                    Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
+            Event done = gpu.spawn(TaskScenario.registerUpdate(kairos), new TaskScenario.Update(inst, 0), inst.ready());
+
+            assertThat(done.await(Duration.ofSeconds(10))).isEqualTo(Event.Status.POISONED);
+            assertThat(done.failure()).get().isInstanceOf(GpuFailedException.class).asString()
+                    .contains("completion thread kairos-gpu0-").contains("cuCtxSetCurrent failed: CUDA_ERROR_INVALID_CONTEXT");
+            inst.destroy();
+        } finally {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), kairos::close, "close with a failed completion thread");
+        }
     }
 }

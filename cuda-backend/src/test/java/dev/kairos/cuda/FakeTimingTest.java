@@ -121,8 +121,8 @@ class FakeTimingTest extends FakeGpuFixture {
         TaskScenario.Timings timings = TaskScenario.timedKernelAndCopy(kairos);
         assertThat(timings.kernel()).isEqualTo(WORK);
         assertThat(timings.copy()).isEqualTo(WORK);
-        assertThat(driver.calls()).filteredOn(c -> c.startsWith("cuMemcpy(DEVICE to DEVICE"))
-                .containsExactly("cuMemcpy(DEVICE to DEVICE, bytes=80000) on stream 0x" + Long.toHexString(taskStream()));
+        assertThat(driver.calls()).filteredOn(c -> c.startsWith("cuMemcpy(UNIFIED to UNIFIED"))
+                .containsExactly("cuMemcpy(UNIFIED to UNIFIED, bytes=80000) on stream 0x" + Long.toHexString(taskStream()));
     }
 
     /** The stream GPU tasks enqueue on. */
@@ -209,9 +209,9 @@ class FakeTimingTest extends FakeGpuFixture {
         FakeCudaDriver cuda = FakeCudaDriver.oneGpu();
         cuda.setCurrent(cuda.retainPrimaryContext(0));
         Stream stream = cuda.createStream();
-        CudaDriver.Event untimed = cuda.createEvent();
-        CudaDriver.Event start = cuda.createTimingEvent();
-        CudaDriver.Event end = cuda.createTimingEvent();
+        CudaDriver.CudaEvent untimed = cuda.createEvent();
+        CudaDriver.CudaEvent start = cuda.createTimingEvent();
+        CudaDriver.CudaEvent end = cuda.createTimingEvent();
         assertThatThrownBy(() -> cuda.elapsedMillis(start, end)).as("never recorded")
                 .hasMessage("cuEventElapsedTime failed: CUDA_ERROR_INVALID_HANDLE");
         cuda.hold();

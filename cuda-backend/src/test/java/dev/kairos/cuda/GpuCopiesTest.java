@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** On a real GPU: copies in every direction and fills, byte for byte on random data. */
+/** On a CUDA device (a GPU, or the software driver the build runs these on too): copies in every direction and fills, byte for byte on random data. */
 @Tag("gpu")
 @Timeout(120)
 class GpuCopiesTest {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * On a real GPU: a kernel planted to write to a bogus address. CUDA keeps the resulting sticky error
+ * On a CUDA device (a GPU, or the software driver the build runs these on too): a kernel planted to write to a bogus address. CUDA keeps the resulting sticky error
  * for the life of the process, so this class is tagged {@code gpu-isolated} and runs in a JVM of its
  * own (Surefire's second execution; the bundle's second launcher run).
  */

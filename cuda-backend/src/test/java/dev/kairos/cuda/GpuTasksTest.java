@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * On a real GPU: kernels launched by tasks, ZERO_COPY memory shared by GPU and CPU tasks, and device
+ * On a CUDA device (a GPU, or the software driver the build runs these on too): kernels launched by tasks, ZERO_COPY memory shared by GPU and CPU tasks, and device
  * work timed with CUDA events.
  */
 @Tag("gpu")
@@ -35,6 +35,13 @@ class GpuTasksTest {
             TaskScenario.Timings timings = TaskScenario.timedKernelAndCopy(kairos);
             assertThat(timings.kernel()).isPositive().isLessThan(Duration.ofSeconds(1));
             assertThat(timings.copy()).isPositive().isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aTaskCopiesBetweenZeroCopyAndDeviceMemory() {
+        try (Kairos kairos = Gpus.startReal(Gpus.smallConfig().build())) {
+            TaskScenario.gpuCopiesBetweenZeroCopyAndDeviceMemory(kairos);
         }
     }
 }

@@ -10,8 +10,9 @@ import dev.kairos.testing.InProcessTestBackend;
 import java.util.List;
 
 /**
- * What the tests of the CUDA backend start from: a small configuration, a real GPU (tests tagged
- * {@code gpu}, skipped with the probe's reason where there is none) or the test double.
+ * What the tests of the CUDA backend start from: a small configuration, a CUDA driver (tests tagged
+ * {@code gpu}: a GPU's, or the software driver of {@code cuda-backend/software-driver} that the
+ * build runs them on too; skipped with the probe's reason where there is none) or the test double.
  */
 public final class Gpus {
     private Gpus() {}
@@ -22,13 +23,13 @@ public final class Gpus {
                 .zeroCopyMemory(16L << 20).cuda(CudaMode.REQUIRED);
     }
 
-    /** Skips the calling test, with the probe's reason, unless this machine has a usable GPU. */
+    /** Skips the calling test, with the probe's reason, unless this process has a usable CUDA device. */
     public static void assumeUsable() {
         Backend.Probe probe = new CudaBackend().probe(smallConfig().cuda(CudaMode.AUTO).build());
         assumeTrue(probe.available(), () -> "no usable GPU here: " + probe.detail());
     }
 
-    /** A runtime with the real CUDA backend beside the in-process CPU test backend. */
+    /** A runtime with the CUDA backend over JCuda beside the in-process CPU test backend. */
     public static Kairos startReal(KairosConfig config) {
         return Kairos.start(config, List.of(new InProcessTestBackend(), new CudaBackend()));
     }

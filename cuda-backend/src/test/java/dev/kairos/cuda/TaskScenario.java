@@ -81,6 +81,65 @@ final class TaskScenario {
         }
     }
 
+    /**
+     * ZERO_COPY memory past its first 2 GiB: an instance placed behind a 2 GiB one is written by a GPU
+     * task and read by a CPU task, so both reach pinned bytes beyond what a Java buffer can span.
+     */
+    static void gpuWritesZeroCopyPastTwoGibibytes(Kairos kairos) {
+        Memory zc = kairos.machine().memories().kind(MemoryKind.ZERO_COPY).first().orElseThrow();
+        long twoGibibytes = 2L << 30;
+        RegionInstance filler = RegionInstance.create(zc, Rect.of(0, twoGibibytes - 1), Map.of(1, 1L), 0, Event.NO_EVENT);
+        filler.ready().await();
+        RegionInstance inst = RegionInstance.create(zc, Rect.of(0, 9_999), FIELDS, 1, Event.NO_EVENT);
+        inst.ready().await();
+        assertThat(dev.kairos.spi.InstanceStorage.of(inst).offset()).as("offset in the memory").isGreaterThanOrEqualTo(twoGibibytes);
+        Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
+        gpu.spawn(registerUpdate(kairos), new Update(inst, 0), Event.NO_EVENT).await();
+        var a = inst.accessor(FIELD);
+        for (long p = 0; p <= 9_999; p++) {
+            assertThat(a.segment().get(ValueLayout.JAVA_INT_UNALIGNED, a.offset(p))).as("x of point %d", p).isEqualTo((int) (p + 1));
+            assertThat(a.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, a.offset(p) + 4)).as("y of point %d", p).isEqualTo(p + 2f);
+        }
+        inst.destroy().await();
+        filler.destroy().await();
+    }
+
+    /**
+     * A GPU task copies a field of a ZERO_COPY instance into a scratch buffer in device memory, and
+     * from there into a field of another ZERO_COPY instance ({@link CudaTaskContext#copy}: either side
+     * may be pinned host memory); a CPU task finds the bytes it wrote in the first.
+     */
+    static void gpuCopiesBetweenZeroCopyAndDeviceMemory(Kairos kairos) {
+        Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
+        Memory zc = kairos.machine().memories().kind(MemoryKind.ZERO_COPY).first().orElseThrow();
+        Rect bounds = Rect.of(0, 4_999);
+        RegionInstance from = RegionInstance.create(zc, bounds, FIELDS, 0, Event.NO_EVENT);
+        RegionInstance to = RegionInstance.create(zc, bounds, FIELDS, 0, Event.NO_EVENT);
+        from.ready().await();
+        to.ready().await();
+        var source = from.accessor(FIELD);
+        for (long p = bounds.lo(); p <= bounds.hi(); p++) {
+            source.segment().set(ValueLayout.JAVA_LONG_UNALIGNED, source.offset(p), p * 0x9E3779B97F4A7C15L);
+        }
+        long bytes = bounds.volume() * 8;
+        TaskId<RegionInstance> copy = kairos.registerTask("copy-through-device", RegionInstance.class,
+                TaskVariant.on(ProcessorKind.GPU, (ctx, unused) -> {
+                    CudaTaskContext cuda = ctx.backend(CudaTaskContext.class);
+                    try (DeviceBuffer buffer = cuda.allocate(bytes)) {
+                        cuda.copy(cuda.devicePointer(from, FIELD).address(), buffer.address(), bytes);
+                        cuda.copy(buffer.address(), cuda.devicePointer(to, FIELD).address(), bytes);
+                    }
+                }));
+        gpu.spawn(copy, from, Event.NO_EVENT).await();
+        var copied = to.accessor(FIELD);
+        for (long p = bounds.lo(); p <= bounds.hi(); p++) {
+            assertThat(copied.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, copied.offset(p))).as("point %d", p)
+                    .isEqualTo(p * 0x9E3779B97F4A7C15L);
+        }
+        from.destroy().await();
+        to.destroy().await();
+    }
+
     /** What {@link #timedKernelAndCopy} measured: the device time of the kernel and of the copy. */
     record Timings(Duration kernel, Duration copy) {}
 

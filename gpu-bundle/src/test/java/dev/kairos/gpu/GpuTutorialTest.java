@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** On a real GPU: Realm's deferred-allocation tutorial with its GPU writer and reader. */
+/** On a CUDA device (a GPU, or the software driver the build runs these on too): Realm's deferred-allocation tutorial with its GPU writer and reader. */
 @Tag("gpu")
 @Timeout(300)
 class GpuTutorialTest {

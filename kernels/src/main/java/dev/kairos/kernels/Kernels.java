@@ -36,6 +36,9 @@ public final class Kernels {
     /** The fill kernel. */
     public static final String FILL = "fill";
 
+    /** The strided copy kernel. */
+    public static final String COPY = "copy";
+
     /**
      * In {@link #TUTORIAL}: {@code update_int_float(char* field_base, long long lo,
      * long long count, long long stride, int add)} writes field 101, {@code { int x; float y; }}:
@@ -57,18 +60,21 @@ public final class Kernels {
     /**
      * In {@link #TUTORIAL}: {@code verify_int_float(const char* field_base, long long lo,
      * long long count, long long stride, int add, unsigned long long* mismatches,
-     * long long* first_bad_index)} checks the values {@link #UPDATE_INT_FLOAT} writes. Each
-     * mismatching element adds 1 to {@code *mismatches} and lowers {@code *first_bad_index} to
-     * its element index {@code i} (not the point {@code lo + i}); the caller sets them to 0 and
-     * {@code Long.MAX_VALUE} before the launch.
+     * long long* first_bad_index, unsigned long long* checked)} checks the values
+     * {@link #UPDATE_INT_FLOAT} writes. Each mismatching element adds 1 to {@code *mismatches}
+     * and lowers {@code *first_bad_index} to its element index {@code i} (not the point
+     * {@code lo + i}); every element checked adds 1 to {@code *checked}, so a caller can tell a
+     * check that covered the batch from one that did not run. The caller sets them to 0,
+     * {@code Long.MAX_VALUE} and 0 before the launch.
      */
     public static final String VERIFY_INT_FLOAT = "verify_int_float";
 
     /**
      * In {@link #TUTORIAL}: {@code verify_long_double(const char* field_base, long long lo,
      * long long count, long long stride, long long add, unsigned long long* mismatches,
-     * long long* first_bad_index)} checks the values {@link #UPDATE_LONG_DOUBLE} writes, and
-     * reports mismatches as {@link #VERIFY_INT_FLOAT} does.
+     * long long* first_bad_index, unsigned long long* checked)} checks the values
+     * {@link #UPDATE_LONG_DOUBLE} writes, and reports mismatches and checked elements as
+     * {@link #VERIFY_INT_FLOAT} does.
      */
     public static final String VERIFY_LONG_DOUBLE = "verify_long_double";
 
@@ -85,9 +91,20 @@ public final class Kernels {
     /** The largest value, in bytes, that {@link #FILL_FIELD} writes: two 64-bit parameters. */
     public static final int FILL_MAX_VALUE_SIZE = 16;
 
+    /**
+     * In {@link #COPY}: {@code copy_field(const char* src_base, long long src_stride,
+     * char* dst_base, long long dst_stride, long long count, int element_size)} copies
+     * {@code element_size} bytes of each element {@code i} from {@code src_base + i * src_stride}
+     * to {@code dst_base + i * dst_stride}: a strided field copy within one device, which a
+     * pitched {@code cuMemcpy2D} may refuse for pitches not from {@code cuMemAllocPitch}. The two
+     * ranges must not overlap.
+     */
+    public static final String COPY_FIELD = "copy_field";
+
     private static final Map<String, List<String>> FUNCTIONS = Map.of(
             TUTORIAL, List.of(UPDATE_INT_FLOAT, UPDATE_LONG_DOUBLE, VERIFY_INT_FLOAT, VERIFY_LONG_DOUBLE),
-            FILL, List.of(FILL_FIELD));
+            FILL, List.of(FILL_FIELD),
+            COPY, List.of(COPY_FIELD));
 
     private Kernels() {
     }

@@ -21,11 +21,12 @@ class KernelsTest {
     }
 
     @Test
-    void indexes_the_tutorial_and_fill_modules() {
-        assertThat(Kernels.modules()).containsExactlyInAnyOrder(Kernels.TUTORIAL, Kernels.FILL);
+    void indexes_the_tutorial_fill_and_copy_modules() {
+        assertThat(Kernels.modules()).containsExactlyInAnyOrder(Kernels.TUTORIAL, Kernels.FILL, Kernels.COPY);
         assertThat(Kernels.functions(Kernels.TUTORIAL)).containsExactly(Kernels.UPDATE_INT_FLOAT,
                 Kernels.UPDATE_LONG_DOUBLE, Kernels.VERIFY_INT_FLOAT, Kernels.VERIFY_LONG_DOUBLE);
         assertThat(Kernels.functions(Kernels.FILL)).containsExactly(Kernels.FILL_FIELD);
+        assertThat(Kernels.functions(Kernels.COPY)).containsExactly(Kernels.COPY_FIELD);
     }
 
     @ParameterizedTest
@@ -61,7 +62,7 @@ class KernelsTest {
     @Test
     void unknown_module_is_rejected_with_the_known_ones() {
         assertThatIllegalArgumentException().isThrownBy(() -> Kernels.ptxImage("saxpy"))
-                .withMessage("unknown kernel module: module=saxpy known=[fill, tutorial]");
+                .withMessage("unknown kernel module: module=saxpy known=[copy, fill, tutorial]");
         assertThatIllegalArgumentException().isThrownBy(() -> Kernels.ptx("saxpy"));
         assertThatIllegalArgumentException().isThrownBy(() -> Kernels.functions("saxpy"));
     }

@@ -12,6 +12,7 @@ import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
+import dev.kairos.TraceLabel;
 import dev.kairos.UserEvent;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -70,11 +71,19 @@ public final class DeferredAllocation {
         return Rect.of(0, batchBytes / (8 + 16));
     }
 
-    /** The arguments of the writer and reader: which batch (0-based), its instance and its points. */
-    public record Batch(long index, RegionInstance instance, Rect bounds) {
+    /**
+     * The arguments of the writer and reader: which batch (0-based), its instance and its points. In a
+     * trace their slices read {@code writer batch 17}.
+     */
+    public record Batch(long index, RegionInstance instance, Rect bounds) implements TraceLabel {
         /** The batch's number as people count: 1 for the first. */
         public long number() {
             return index + 1;
+        }
+
+        @Override
+        public String traceLabel() {
+            return "batch " + number();
         }
     }
 
@@ -103,37 +112,44 @@ public final class DeferredAllocation {
      * 16) because the JIT removes the segment's range checks only when a stride is a constant: about
      * 40 % faster writes and 55 % faster reads than one loop over variable strides (measured on
      * 256 MiB on the build machine). Each loop is a method of its own, so that running one layout
-     * first does not leave the other compiled for the wrong profile. Any other layout takes the
-     * general loop.
+     * first does not leave the other compiled for the wrong profile. They count points in an
+     * {@code int} and compute the values in {@code int} (the same values wherever the points and
+     * their values fit in an {@code int}, as every batch of less than 48 GiB does): the JIT compiles
+     * an int-counted loop without the long loop's nesting, which measured 13 % faster writes and 6 %
+     * faster checks at 1 MiB. Any other layout or range takes the general loop.
      */
     public static void write(Batch batch) {
         Fields f = Fields.of(batch);
-        if (f.st1() == 32 && f.st2() == 32) {
-            writeAos(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), f.count());
-        } else if (f.st1() == 8 && f.st2() == 16) {
-            writeSoa(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), f.count());
+        if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
+            writeAos(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
+        } else if (f.intValues() && f.st1() == 8 && f.st2() == 16) {
+            writeSoa(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
         } else {
             for (long i = 0; i < f.count(); i++) {
-                writePoint(f.s1(), f.o1() + i * f.st1(), f.s2(), f.o2() + i * f.st2(), f.lo() + i);
+                long p = f.lo() + i;
+                long at2 = f.o2() + i * f.st2();
+                f.s1().set(LONG, f.o1() + i * f.st1(), intFloat(p + 1));
+                f.s2().set(LONG, at2, p + 2);
+                f.s2().set(DOUBLE, at2 + 8, (double) (p + 3));
             }
         }
     }
 
-    private static void writeAos(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long count) {
-        for (long i = 0; i < count; i++) {
-            writePoint(s1, o1 + i * 32, s2, o2 + i * 32, lo + i);
+    private static void writeAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
+        for (int i = 0; i < count; i++) {
+            writePoint(s1, o1 + i * 32L, s2, o2 + i * 32L, lo + i);
         }
     }
 
-    private static void writeSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long count) {
-        for (long i = 0; i < count; i++) {
-            writePoint(s1, o1 + i * 8, s2, o2 + i * 16, lo + i);
+    private static void writeSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
+        for (int i = 0; i < count; i++) {
+            writePoint(s1, o1 + i * 8L, s2, o2 + i * 16L, lo + i);
         }
     }
 
-    private static void writePoint(MemorySegment s1, long at1, MemorySegment s2, long at2, long p) {
+    private static void writePoint(MemorySegment s1, long at1, MemorySegment s2, long at2, int p) {
         s1.set(LONG, at1, intFloat(p + 1));
-        s2.set(LONG, at2, p + 2);
+        s2.set(LONG, at2, (long) (p + 2));
         s2.set(DOUBLE, at2 + 8, (double) (p + 3));
     }
 
@@ -148,14 +164,22 @@ public final class DeferredAllocation {
         for (long start = 0; start < f.count(); start += VERIFY_BLOCK) {
             long end = Math.min(f.count(), start + VERIFY_BLOCK);
             long differ;
-            if (f.st1() == 32 && f.st2() == 32) {
-                differ = differencesAos(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), start, end);
-            } else if (f.st1() == 8 && f.st2() == 16) {
-                differ = differencesSoa(f.s1(), f.o1(), f.s2(), f.o2(), f.lo(), start, end);
+            // The block's own origin, so that the loops count from 0: an int loop from a variable start
+            // measured 25 % slower (the JIT's address arithmetic is simpler from 0).
+            if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
+                differ = differencesAos(f.s1(), f.o1() + start * 32, f.s2(), f.o2() + start * 32, (int) (f.lo() + start),
+                        (int) (end - start));
+            } else if (f.intValues() && f.st1() == 8 && f.st2() == 16) {
+                differ = differencesSoa(f.s1(), f.o1() + start * 8, f.s2(), f.o2() + start * 16, (int) (f.lo() + start),
+                        (int) (end - start));
             } else {
                 differ = 0;
                 for (long i = start; i < end; i++) {
-                    differ |= pointDifference(f.s1(), f.o1() + i * f.st1(), f.s2(), f.o2() + i * f.st2(), f.lo() + i);
+                    long p = f.lo() + i;
+                    long at2 = f.o2() + i * f.st2();
+                    differ |= (f.s1().get(LONG, f.o1() + i * f.st1()) ^ intFloat(p + 1))
+                            | (f.s2().get(LONG, at2) ^ (p + 2))
+                            | (f.s2().get(LONG, at2 + 8) ^ Double.doubleToRawLongBits((double) (p + 3)));
                 }
             }
             if (differ != 0) {
@@ -164,30 +188,35 @@ public final class DeferredAllocation {
         }
     }
 
-    private static long differencesAos(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long start, long end) {
+    private static long differencesAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
         long differ = 0;
-        for (long i = start; i < end; i++) {
-            differ |= pointDifference(s1, o1 + i * 32, s2, o2 + i * 32, lo + i);
+        for (int i = 0; i < count; i++) {
+            differ |= pointDifference(s1, o1 + i * 32L, s2, o2 + i * 32L, lo + i);
         }
         return differ;
     }
 
-    private static long differencesSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, long lo, long start, long end) {
+    private static long differencesSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, int lo, int count) {
         long differ = 0;
-        for (long i = start; i < end; i++) {
-            differ |= pointDifference(s1, o1 + i * 8, s2, o2 + i * 16, lo + i);
+        for (int i = 0; i < count; i++) {
+            differ |= pointDifference(s1, o1 + i * 8L, s2, o2 + i * 16L, lo + i);
         }
         return differ;
     }
 
-    private static long pointDifference(MemorySegment s1, long at1, MemorySegment s2, long at2, long p) {
+    private static long pointDifference(MemorySegment s1, long at1, MemorySegment s2, long at2, int p) {
         return (s1.get(LONG, at1) ^ intFloat(p + 1))
-                | (s2.get(LONG, at2) ^ (p + 2))
+                | (s2.get(LONG, at2) ^ (long) (p + 2))
                 | (s2.get(LONG, at2 + 8) ^ Double.doubleToRawLongBits((double) (p + 3)));
     }
 
     /** Where the two fields of a batch are: segments, offsets and strides of its first point. */
     private record Fields(MemorySegment s1, long o1, long st1, MemorySegment s2, long o2, long st2, long lo, long count) {
+        /** Whether every point and every value written for it (up to point + 3) fits in an {@code int}. */
+        boolean intValues() {
+            return lo >= Integer.MIN_VALUE && lo + count + 2 <= Integer.MAX_VALUE;
+        }
+
         static Fields of(Batch batch) {
             AffineAccessor f1 = batch.instance().accessor(FIELD_INT_FLOAT);
             AffineAccessor f2 = batch.instance().accessor(FIELD_LONG_DOUBLE);
@@ -206,6 +235,13 @@ public final class DeferredAllocation {
      */
     private static long intFloat(long v) {
         long x = (int) v & 0xFFFF_FFFFL;
+        long y = Float.floatToRawIntBits((float) (v + 1)) & 0xFFFF_FFFFL;
+        return LITTLE_ENDIAN ? y << 32 | x : x << 32 | y;
+    }
+
+    /** {@link #intFloat(long)} for a value whose successor fits in an {@code int}. */
+    private static long intFloat(int v) {
+        long x = v & 0xFFFF_FFFFL;
         long y = Float.floatToRawIntBits((float) (v + 1)) & 0xFFFF_FFFFL;
         return LITTLE_ENDIAN ? y << 32 | x : x << 32 | y;
     }
@@ -274,48 +310,96 @@ public final class DeferredAllocation {
     /** Where a batch is copied to be verified: the reader runs on {@code processor} over a copy in {@code memory}. */
     public record Verification(Processor processor, Memory memory) {}
 
-    /** The scheduled chain: trigger {@link #start} and wait on {@link #done}; {@link #freed} once every batch gave its bytes back. */
-    public record Schedule(UserEvent start, Event done, List<Event> readers, Event freed) {}
-
     /**
-     * Builds the whole loop of Realm's tutorial. Nothing runs, and nothing is allocated in deferred
-     * mode, until {@code start} triggers.
+     * Realm's loop, scheduled a part at a time: {@link #scheduleNext} adds the next batches behind
+     * those already scheduled, each created on the previous reader's event as in one long loop, so
+     * a run can keep a bounded number of batches scheduled ahead and any batch count fits in the
+     * heap. Nothing runs, and nothing is allocated in deferred mode, until {@link #start} triggers.
+     * Used by one thread.
      */
-    public static Schedule schedule(Kairos kairos, Tasks tasks, Plan plan) {
-        UserEvent start = kairos.createUserEvent();
-        Rect bounds = plan.bounds();
-        Event prev = start;
-        List<Event> readers = new ArrayList<>();
-        List<Event> destroys = new ArrayList<>();
-        for (long i = 0; i < plan.batches(); i++) {
+    public static final class Chain {
+        private final Tasks tasks;
+        private final Plan plan;
+        private final Rect bounds;
+        private final UserEvent start;
+        private Event prev;
+        private long scheduled;
+        /** Every destroy scheduled so far, merged a part at a time. */
+        private Event freed = Event.NO_EVENT;
+
+        private Chain(Kairos kairos, Tasks tasks, Plan plan) {
+            this.tasks = tasks;
+            this.plan = plan;
+            this.bounds = plan.bounds();
+            this.start = kairos.createUserEvent();
+            this.prev = start;
+        }
+
+        /** Trigger it to start the chain. */
+        public UserEvent start() {
+            return start;
+        }
+
+        /** Triggers once every batch scheduled so far gave its bytes back. */
+        public Event freed() {
+            return freed;
+        }
+
+        /** Batches scheduled so far. */
+        public long scheduled() {
+            return scheduled;
+        }
+
+        /**
+         * Schedules the next {@code count} batches, or as many as the plan has left.
+         *
+         * @return the readers' events of those batches, in order
+         */
+        public List<Event> scheduleNext(long count) {
+            long end = Math.min(plan.batches(), scheduled + count);
+            List<Event> readers = new ArrayList<>((int) (end - scheduled));
+            List<Event> destroys = new ArrayList<>((int) (end - scheduled) + 1);
+            destroys.add(freed);
+            for (long i = scheduled; i < end; i++) {
+                prev = scheduleBatch(i, destroys);
+                readers.add(prev);
+            }
+            scheduled = end;
+            freed = Event.merge(destroys);
+            return readers;
+        }
+
+        private Event scheduleBatch(long i, List<Event> destroys) {
             RegionInstance inst = RegionInstance.create(plan.memory(), bounds, FIELD_SIZES, plan.blockSize(),
                     plan.eager() ? Event.NO_EVENT : prev);
             Batch batch = new Batch(i, inst, bounds);
             // Eager: the instance exists already; the writer still waits for the previous batch.
             Event writerReady = plan.eager() ? Event.merge(prev, inst.ready()) : inst.ready();
             Event written = plan.processor().spawn(tasks.writer(), batch, writerReady);
-            Event read;
             if (plan.verifyOn() == null) {
-                read = plan.processor().spawn(tasks.reader(), batch, written);
+                Event read = plan.processor().spawn(tasks.reader(), batch, written);
                 destroys.add(inst.destroy(freeAfter(read)));
-            } else {
-                // The copy gets its bytes when the writer is done, and gives them back after the reader.
-                RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
-                        plan.blockSize(), written);
-                Event copied = bounds.copy(
-                        List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
-                        List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
-                        ProfilingRequestSet.NONE, written);
-                // The source goes as soon as it is copied: registered before the reader, so it is freed
-                // before anything the reader's completion lets run can ask for bytes.
-                destroys.add(inst.destroy(freeAfter(copied)));
-                read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
-                destroys.add(check.destroy(freeAfter(read)));
+                return read;
             }
-            readers.add(read);
-            prev = read;
+            // The copy gets its bytes when the writer is done, and gives them back after the reader.
+            RegionInstance check = RegionInstance.create(plan.verifyOn().memory(), bounds, FIELD_SIZES,
+                    plan.blockSize(), written);
+            Event copied = bounds.copy(
+                    List.of(CopyField.of(inst, FIELD_INT_FLOAT), CopyField.of(inst, FIELD_LONG_DOUBLE)),
+                    List.of(CopyField.of(check, FIELD_INT_FLOAT), CopyField.of(check, FIELD_LONG_DOUBLE)),
+                    ProfilingRequestSet.NONE, written);
+            // The source goes as soon as it is copied: registered before the reader, so it is freed
+            // before anything the reader's completion lets run can ask for bytes.
+            destroys.add(inst.destroy(freeAfter(copied)));
+            Event read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
+            destroys.add(check.destroy(freeAfter(read)));
+            return read;
         }
-        return new Schedule(start, prev, readers, Event.merge(destroys));
+    }
+
+    /** The loop of Realm's tutorial for {@code plan}, with nothing scheduled yet. */
+    public static Chain chain(Kairos kairos, Tasks tasks, Plan plan) {
+        return new Chain(kairos, tasks, plan);
     }
 
     /**

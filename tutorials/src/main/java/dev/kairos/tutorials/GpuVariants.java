@@ -44,6 +44,8 @@ public final class GpuVariants {
     private static final long MAX_GRID = 4096;
     /** What {@code first_bad_index} starts at: no mismatch seen. */
     private static final long NO_MISMATCH = Long.MAX_VALUE;
+    /** Bytes of one field's counters: mismatches, first_bad_index, checked. */
+    private static final int COUNTERS = 24;
 
     private GpuVariants() {}
 
@@ -70,11 +72,14 @@ public final class GpuVariants {
     }
 
     /**
-     * The reader on a GPU: both verify kernels count mismatches into a device buffer; the body reads
-     * it back and, at the first wrong point, fetches that element from the device for the message.
+     * The reader on a GPU: both verify kernels count mismatches, and the points they checked, into a
+     * device buffer; the body reads it back and, at the first wrong point, fetches that element from
+     * the device for the message.
      *
      * @throws VerificationException (from the body) naming batch, field, point, expected and found, as
      *     on the CPU; the first wrong point wins, field 101 before 102 at the same point
+     * @throws IllegalStateException (from the body) if a verify kernel checked another number of
+     *     points than the batch has: a kernel that did not run finds no mismatch either
      */
     public static TaskVariant<Batch> reader() {
         return TaskVariant.on(ProcessorKind.GPU, (ctx, batch) -> verify(ctx, batch, Runnable::run));
@@ -82,8 +87,8 @@ public final class GpuVariants {
 
     /**
      * The reader's work in a GPU body: {@code enqueue} is handed the launches of both verify kernels
-     * and must run them once; the mismatch counters are set before it and read back after it. An
-     * empty batch launches nothing and does not call it.
+     * and must run them once; the counters are set before it and read back after it. An empty batch
+     * launches nothing and does not call it.
      *
      * @throws VerificationException as {@link #reader}'s body
      */
@@ -98,20 +103,23 @@ public final class GpuVariants {
         long lo = f.lo();
         long count = f.count();
         int grid = f.grid();
-        // Per field: mismatches (8 bytes), then first_bad_index (8 bytes).
-        try (DeviceBuffer counters = cuda.allocate(32)) {
+        // Per field: mismatches, first_bad_index, checked (8 bytes each). A stream-ordered scratch
+        // buffer: no allocation or synchronisation of the device per task.
+        try (DeviceBuffer counters = cuda.allocate(2 * COUNTERS)) {
             long c1 = counters.address();
-            long c2 = c1 + 16;
-            cuda.write(c1, littleEndian(0, NO_MISMATCH, 0, NO_MISMATCH));
+            long c2 = c1 + COUNTERS;
+            cuda.write(c1, littleEndian(0, NO_MISMATCH, 0, 0, NO_MISMATCH, 0));
             enqueue.accept(() -> {
                 cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_INT_FLOAT, grid, BLOCK, f1.at(lo), lo, count, f1.stride(), 1,
-                        c1, c1 + 8);
+                        c1, c1 + 8, c1 + 16);
                 cuda.launch(Kernels.TUTORIAL, Kernels.VERIFY_LONG_DOUBLE, grid, BLOCK, f2.at(lo), lo, count, f2.stride(), 2L,
-                        c2, c2 + 8);
+                        c2, c2 + 8, c2 + 16);
             });
-            ByteBuffer result = ByteBuffer.wrap(cuda.read(c1, 32)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer result = ByteBuffer.wrap(cuda.read(c1, 2 * COUNTERS)).order(ByteOrder.LITTLE_ENDIAN);
+            checkedAll(batch, FIELD_INT_FLOAT, Kernels.VERIFY_INT_FLOAT, result.getLong(16), count);
+            checkedAll(batch, FIELD_LONG_DOUBLE, Kernels.VERIFY_LONG_DOUBLE, result.getLong(COUNTERS + 16), count);
             long bad1 = result.getLong(0) == 0 ? NO_MISMATCH : result.getLong(8);
-            long bad2 = result.getLong(16) == 0 ? NO_MISMATCH : result.getLong(24);
+            long bad2 = result.getLong(COUNTERS) == 0 ? NO_MISMATCH : result.getLong(COUNTERS + 8);
             if (bad1 == NO_MISMATCH && bad2 == NO_MISMATCH) {
                 return;
             }
@@ -127,6 +135,13 @@ public final class GpuVariants {
             throw new VerificationException(batch.number(), FIELD_LONG_DOUBLE, p,
                     "{x=" + (p + 2) + ", y=" + (double) (p + 3) + "}",
                     "{x=" + e.getLong(0) + ", y=" + e.getDouble(8) + "}");
+        }
+    }
+
+    private static void checkedAll(Batch batch, int field, String kernel, long checked, long points) {
+        if (checked != points) {
+            throw new IllegalStateException("batch " + batch.number() + ", field " + field + ": " + kernel + " checked "
+                    + checked + " of " + points + " points; a check that did not cover the batch verifies nothing");
         }
     }
 

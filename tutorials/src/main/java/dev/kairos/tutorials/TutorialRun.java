@@ -3,11 +3,11 @@ package dev.kairos.tutorials;
 import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.MemoryStats;
+import dev.kairos.tutorials.DeferredAllocation.Chain;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
-import dev.kairos.tutorials.DeferredAllocation.Schedule;
 import dev.kairos.tutorials.DeferredAllocation.Tasks;
 import java.time.Duration;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -24,7 +24,7 @@ public final class TutorialRun {
      * @param firstFailedBatch the number (counted from 1) of the first batch that failed, or 0
      * @param firstFailure what went wrong in that batch
      * @param memory the chosen memory's accounting after the run
-     * @param scheduled time to build the whole loop
+     * @param scheduled time to schedule the chain before {@code start} (its first window)
      * @param ran time from triggering {@code start} to the last batch's end
      */
     public record Result(Plan plan, long verified, long failed, long cancelled, long firstFailedBatch,
@@ -38,40 +38,68 @@ public final class TutorialRun {
     private TutorialRun() {}
 
     /**
-     * Schedules {@code plan}, triggers it, waits for the last batch, and reports.
+     * Batches scheduled ahead of the last finished one, at most: about 64 MiB of heap for the
+     * operations in flight, whatever the batch count.
+     */
+    public static final int WINDOW = 1 << 16;
+
+    /**
+     * Schedules {@code plan}, triggers it, waits for the last batch, and reports. The chain is
+     * scheduled {@link #WINDOW} batches ahead at most: a window first, then half a window each time
+     * half of one has finished, so the processor never waits for the scheduler and any batch count
+     * runs in bounded heap.
      *
      * @param progress told the number of finished batches (verified or not) as they finish, from this thread
      */
     public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress) {
-        long t0 = System.nanoTime();
-        Schedule schedule = DeferredAllocation.schedule(kairos, tasks, plan);
-        long t1 = System.nanoTime();
-        schedule.start().trigger();
-        List<Event> readers = schedule.readers();
-        int finished = 0;
-        while (finished < readers.size()) {
-            if (readers.get(finished).hasTriggered()) {
-                finished++;
-                continue;
-            }
-            progress.accept(finished);
-            readers.get(finished).await(POLL);
-        }
-        long t2 = System.nanoTime();
-        schedule.freed().await(); // a destroy's bytes go back after its reader's event: count them back before reporting
-        progress.accept(finished);
-        return summarize(plan, readers, plan.memory().stats(), Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1));
+        return run(kairos, tasks, plan, progress, WINDOW);
     }
 
-    private static Result summarize(Plan plan, List<Event> readers, MemoryStats stats, Duration scheduled, Duration ran) {
-        long verified = 0;
-        long failed = 0;
-        long cancelled = 0;
-        long firstFailedBatch = 0;
-        Throwable firstFailure = null;
-        Throwable previous = null;
-        for (int i = 0; i < readers.size(); i++) {
-            Throwable failure = readers.get(i).failure().orElse(null);
+    /** As {@link #run(Kairos, Tasks, Plan, LongConsumer)}, with at most {@code window} batches scheduled ahead (at least 2). */
+    public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress, int window) {
+        if (window < 2) {
+            throw new IllegalArgumentException("window=" + window + " must be >= 2");
+        }
+        long t0 = System.nanoTime();
+        Chain chain = DeferredAllocation.chain(kairos, tasks, plan);
+        ArrayDeque<Event> readers = new ArrayDeque<>(chain.scheduleNext(window));
+        long t1 = System.nanoTime();
+        chain.start().trigger();
+        Tally tally = new Tally();
+        while (tally.finished < plan.batches()) {
+            if (readers.size() <= window / 2 && chain.scheduled() < plan.batches()) {
+                readers.addAll(chain.scheduleNext(window / 2));
+                continue;
+            }
+            Event next = readers.peekFirst();
+            if (next.hasTriggered()) {
+                tally.add(readers.pollFirst());
+                continue;
+            }
+            progress.accept(tally.finished);
+            next.await(POLL);
+        }
+        long t2 = System.nanoTime();
+        chain.freed().await(); // a destroy's bytes go back after its reader's event: count them back before reporting
+        progress.accept(tally.finished);
+        return new Result(plan, tally.verified, tally.failed, tally.cancelled, tally.firstFailedBatch,
+                Optional.ofNullable(tally.firstFailure), plan.memory().stats(), Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1));
+    }
+
+    /** The outcome so far, batch by batch in chain order. */
+    private static final class Tally {
+        long finished;
+        long verified;
+        long failed;
+        long cancelled;
+        long firstFailedBatch;
+        Throwable firstFailure;
+        /** The failure of the batch before, to tell a batch that failed from one its poison cancelled. */
+        Throwable previous;
+
+        void add(Event reader) {
+            finished++;
+            Throwable failure = reader.failure().orElse(null);
             if (failure == null) {
                 verified++;
             } else if (failure == previous) {
@@ -80,12 +108,10 @@ public final class TutorialRun {
                 failed++;
                 if (firstFailure == null) {
                     firstFailure = failure;
-                    firstFailedBatch = i + 1;
+                    firstFailedBatch = finished;
                 }
             }
             previous = failure;
         }
-        return new Result(plan, verified, failed, cancelled, firstFailedBatch, Optional.ofNullable(firstFailure), stats,
-                scheduled, ran);
     }
 }

@@ -1,8 +1,11 @@
 package dev.kairos.tutorials;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kairos.AffineAccessor;
 import dev.kairos.CudaMode;
+import dev.kairos.Event;
 import dev.kairos.InstanceAllocationException;
 import dev.kairos.Kairos;
 import dev.kairos.KairosConfig;
@@ -10,6 +13,8 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
+import dev.kairos.Rect;
+import dev.kairos.RegionInstance;
 import dev.kairos.TaskVariant;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
@@ -63,6 +68,22 @@ class DeferredAllocationTest {
             TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan(kairos, 100, 1, true), d -> {});
             assertThat(r.verified()).isEqualTo(100);
             assertThat(r.memory().peakUsed()).isEqualTo(100 * ONE_INSTANCE).isEqualTo(139_811_200);
+        }
+    }
+
+    /**
+     * Any batch count runs in bounded heap: the chain is scheduled a window at a time. Eager
+     * creation makes the window visible, since each scheduled batch takes its bytes at once.
+     */
+    @Test
+    void aChainLongerThanItsWindowIsScheduledAWindowAtATimeAndVerifiesEveryBatch() {
+        try (Kairos kairos = start(512L << 20, true)) {
+            Plan plan = plan(kairos, 200, 1, true);
+            TutorialRun.Result r = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, d -> {}, 8);
+            assertThat(r.verified()).isEqualTo(200);
+            assertThat(r.memory().peakUsed()).as("at most a window and a half scheduled at once")
+                    .isLessThanOrEqualTo(12 * ONE_INSTANCE).isGreaterThanOrEqualTo(8 * ONE_INSTANCE);
+            assertThat(r.memory().used()).isZero();
         }
     }
 
@@ -138,6 +159,38 @@ class DeferredAllocationTest {
             Throwable failure = r.firstFailure().orElseThrow();
             assertThat(failure).isInstanceOf(VerificationException.class)
                     .hasMessage("batch 2, field 102, point 1234: expected {x=1236, y=1237.0}, found {x=-7, y=1237.0}");
+        }
+    }
+
+    /**
+     * The loops count in {@code int} where every value fits and in {@code long} elsewhere: on both
+     * sides of each edge of the {@code int} range the writer stores Realm's values and the reader
+     * checks them and catches a wrong one.
+     */
+    @ParameterizedTest(name = "points from {0}, block size {1}")
+    @CsvSource({"2147483637, 1", "2147483638, 1", "-2147483648, 1", "-2147483649, 1",
+        "2147483637, 0", "2147483638, 0", "-2147483648, 0", "-2147483649, 0"})
+    void pointsAtTheEdgesOfTheIntRangeGetRealmsValues(long lo, int blockSize) throws VerificationException {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
+            Rect bounds = Rect.of(lo, lo + 7);
+            RegionInstance instance = RegionInstance.create(sys, bounds, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
+            instance.ready().await();
+            Batch batch = new Batch(0, instance, bounds);
+            DeferredAllocation.write(batch);
+            AffineAccessor f1 = instance.accessor(DeferredAllocation.FIELD_INT_FLOAT);
+            AffineAccessor f2 = instance.accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
+            for (long p = lo; p <= lo + 7; p++) {
+                assertThat(f1.segment().get(ValueLayout.JAVA_INT_UNALIGNED, f1.offset(p))).isEqualTo((int) (p + 1));
+                assertThat(f1.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, f1.offset(p) + 4)).isEqualTo((float) (p + 2));
+                assertThat(f2.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, f2.offset(p))).isEqualTo(p + 2);
+                assertThat(f2.segment().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, f2.offset(p) + 8)).isEqualTo((double) (p + 3));
+            }
+            DeferredAllocation.verify(batch);
+            f2.segment().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, f2.offset(lo + 7) + 8, 0.5);
+            assertThatThrownBy(() -> DeferredAllocation.verify(batch)).isInstanceOf(VerificationException.class)
+                    .hasMessageContaining("field 102, point " + (lo + 7) + ": expected {x=" + (lo + 9) + ", y=" + (double) (lo + 10) + "}");
+            instance.destroy().await();
         }
     }
 }

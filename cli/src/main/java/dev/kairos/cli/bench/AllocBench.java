@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
                     + "with the number of live instances.",
             ""
         })
-final class AllocBench extends BenchmarkCommand {
+final class AllocBench extends BenchCommand.Benchmark {
     private static final Map<Integer, Long> FIELD = Map.of(1, 8L);
     /** One slot of the pressure case: a cache line, SYSTEM memory's placement alignment. */
     private static final long SLOT = 64;

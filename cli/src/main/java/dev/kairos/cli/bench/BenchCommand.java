@@ -1,9 +1,30 @@
 package dev.kairos.cli.bench;
 
+import dev.kairos.Kairos;
+import dev.kairos.cli.CommandGroup;
+import dev.kairos.cli.Progress;
+import dev.kairos.cli.RuntimeOptions;
+import dev.kairos.cli.TraceOption;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code kairos bench}: the whole-runtime benchmarks, in the shapes of Realm's benchmarks of the same purpose. */
+/**
+ * {@code kairos bench}: the whole-runtime benchmarks, in the shapes of Realm's benchmarks of the same
+ * purpose. Each benchmark is a {@link Benchmark}; what they share (warm-up, repeats, the table and the
+ * JSON line) lives there, and what each measures in its own class. Micro-benchmarks of single
+ * classes are JMH's, in the {@code bench} module.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
             "Whole-runtime benchmarks in the shapes of Realm's benchmarks of the same purpose, in Realm's units, so the "
@@ -14,7 +35,148 @@ import picocli.CommandLine.Command;
                     + "machine-readable line. Nothing is asserted: these are measurements, not tests. A benchmark machine is "
                     + "noisy: run several times and compare ratios taken in the same run, never figures from different machines.",
             ""
-        },
-        subcommands = {TasksBench.class, EventsFanBench.class, EventsLatencyBench.class, AllocBench.class,
-            PipelineBench.class, BandwidthBench.class, CommandLine.HelpCommand.class})
-public final class BenchCommand {}
+        })
+public final class BenchCommand implements CommandGroup {
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(TasksBench.class, EventsFanBench.class, EventsLatencyBench.class, AllocBench.class,
+                PipelineBench.class, BandwidthBench.class, CommandLine.HelpCommand.class);
+    }
+
+    /**
+     * One benchmark: it checks its parameters, prints what it will measure, runs each case unmeasured
+     * (at least {@code --warmup} times and {@code --warmup-time} long) and {@code --repeats} times
+     * measured (a progress bar on standard error for long cases), then prints the table and, with
+     * {@code --json}, one JSON line.
+     */
+    abstract static class Benchmark implements Callable<Integer> {
+        @Option(names = "--warmup", paramLabel = "N",
+                description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
+        int warmup = 3;
+
+        @Option(names = "--warmup-time", paramLabel = "SECONDS",
+                description = "Keep warming up each case until this much time has passed, however many runs that takes: the JIT "
+                        + "compiles a short case's paths only after several runs. Default: ${DEFAULT-VALUE}.")
+        double warmupSeconds = 1.0;
+
+        @Option(names = "--repeats", paramLabel = "N",
+                description = "Measured runs of each case; the table shows their median and min-max. Default: ${DEFAULT-VALUE}.")
+        int repeats = 5;
+
+        @Option(names = "--json",
+                description = "After the table, print one line of JSON with the same figures, every sample, the parameters and the machine.")
+        boolean json;
+
+        @Mixin
+        RuntimeOptions runtime;
+
+        @Mixin
+        TraceOption trace;
+
+        @Spec
+        CommandSpec spec;
+
+        /** One run of a case: one value per metric of the case, in the case's order. */
+        @FunctionalInterface
+        interface Trial {
+            double[] run() throws Exception;
+        }
+
+        @Override
+        public final Integer call() throws Exception {
+            if (warmup < 0) {
+                throw bad("--warmup=" + warmup + " must be >= 0");
+            }
+            if (!(warmupSeconds >= 0)) {
+                throw bad("--warmup-time=" + warmupSeconds + " must be >= 0 seconds");
+            }
+            if (repeats < 1) {
+                throw bad("--repeats=" + repeats + " must be >= 1");
+            }
+            checkParameters();
+            Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
+            PrintWriter out = spec.commandLine().getOut();
+            report.printHeader(out, title());
+            measure(report);
+            report.printTable(out);
+            if (json) {
+                out.println(report.json());
+            }
+            out.flush();
+            return 0;
+        }
+
+        /** One line on what is measured, for the header. */
+        abstract String title();
+
+        /** The benchmark's own parameters, in the order to print them. */
+        abstract Map<String, Object> parameters();
+
+        /** Throws {@link #bad} for a parameter out of range. */
+        abstract void checkParameters();
+
+        /** Runs every case through {@link #run} and adds notes to the report. */
+        abstract void measure(Report report) throws Exception;
+
+        /** A runtime configured by the runtime options ({@code --cpus}, {@code --sysmem}, ..., {@code --trace}). */
+        final Kairos startRuntime() {
+            return startRuntime(null);
+        }
+
+        /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
+        final Kairos startRuntime(String variant) {
+            return Kairos.start(trace.apply(runtime.config(), variant));
+        }
+
+        /**
+         * Runs one case: at least {@code --warmup} runs and {@code --warmup-time} thrown away, then
+         * {@code --repeats} runs recorded in the report.
+         */
+        final void run(Report report, String caseName, List<Metric> metrics, Trial trial) throws Exception {
+            report.add(caseName, metrics, repeat(caseName, metrics.size(), trial));
+        }
+
+        /**
+         * Runs a trial unmeasured at least {@code --warmup} times and for at least {@code --warmup-time},
+         * then {@code --repeats} times, and returns the measured runs: for trials whose values the
+         * caller splits into several cases.
+         */
+        final List<double[]> repeat(String label, int values, Trial trial) throws Exception {
+            List<double[]> measured = new ArrayList<>(repeats);
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            try (Progress progress = new Progress(spec.name() + " " + label, warmup + repeats, "runs", System.err)) {
+                for (int warmups = 0; warmups < warmup || System.nanoTime() < warmupEnd; warmups++) {
+                    check(label, values, trial.run());
+                    progress.accept(Math.min(warmups + 1, warmup));
+                }
+                for (int i = 0; i < repeats; i++) {
+                    measured.add(check(label, values, trial.run()));
+                    progress.accept(warmup + i + 1);
+                }
+            }
+            return measured;
+        }
+
+        private static double[] check(String label, int values, double[] run) {
+            if (run.length != values) {
+                throw new IllegalStateException(label + " returned " + run.length + " values, expected " + values);
+            }
+            return run;
+        }
+
+        /** Values {@code from} (inclusive) to {@code to} (exclusive) of every run. */
+        static List<double[]> columns(List<double[]> runs, int from, int to) {
+            return runs.stream().map(r -> Arrays.copyOfRange(r, from, to)).toList();
+        }
+
+        final ParameterException bad(String message) {
+            return new ParameterException(spec.commandLine(), message);
+        }
+
+        /** Events (or bytes, or tasks) per second from a count and a duration in nanoseconds. */
+        static double perSecond(double count, long nanos) {
+            return count * 1e9 / Math.max(nanos, 1);
+        }
+    }
+}

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                     + "Target for both cases: at least that.",
             ""
         })
-final class EventsFanBench extends BenchmarkCommand {
+final class EventsFanBench extends BenchCommand.Benchmark {
     private static final Metric.Realm REALM_FAN = new Metric.Realm(13.6e6, 12.6e6, 18.0e6,
             "event_ubench -t FAN -s 100 (1 024 events per sample), -ll:cpu 1, 2 cores, median of runs (range)");
 

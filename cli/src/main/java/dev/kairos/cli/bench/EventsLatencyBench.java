@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                     + "Target: trigger at most 0.35 µs/event.",
             ""
         })
-final class EventsLatencyBench extends BenchmarkCommand {
+final class EventsLatencyBench extends BenchCommand.Benchmark {
     private static final String REALM_SHAPE = "event_latency -d 1024, -ll:cpu 1, 2 cores, median of runs (range)";
 
     @Option(names = "--depth", paramLabel = "N", description = "Events in the chain (event_latency -d). Default: ${DEFAULT-VALUE}.")

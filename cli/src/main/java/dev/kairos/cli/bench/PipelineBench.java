@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.Processor;
+import dev.kairos.cli.Layout;
 import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
 import dev.kairos.tutorials.DeferredAllocation;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
                     + "Realm: the tutorial with 2 batches takes 0.20-0.27 s as a whole process (no per-batch figure).",
             ""
         })
-final class PipelineBench extends BenchmarkCommand {
+final class PipelineBench extends BenchCommand.Benchmark {
     @Option(names = "--batches", paramLabel = "N", description = "Batches per run. Default: ${DEFAULT-VALUE}.")
     long batches = 1_000;
 
@@ -80,7 +81,7 @@ final class PipelineBench extends BenchmarkCommand {
 
     @Override
     void measure(Report report) throws Exception {
-        try (Kairos deferredRuntime = startRuntime(); Kairos eagerRuntime = startRuntime()) {
+        try (Kairos deferredRuntime = startRuntime(); Kairos eagerRuntime = startRuntime("eager")) {
             Lane deferred = new Lane(deferredRuntime, false);
             Lane eager = new Lane(eagerRuntime, true);
             List<double[]> runs = repeat("deferred+eager", 9, () -> {
@@ -119,7 +120,7 @@ final class PipelineBench extends BenchmarkCommand {
                 throw new IllegalStateException(proc + " (" + proc.kind() + "): the tutorial's writer and reader have no "
                         + proc.kind() + " variant in this build; use --processor cpu");
             }
-            this.plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize, eager);
+            this.plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eager);
             if (plan.instanceBytes() > mem.capacity()) {
                 throw bad("one batch's instance (" + Sizes.describe(plan.instanceBytes()) + ") does not fit in " + mem
                         + " (capacity " + Sizes.describe(mem.capacity()) + "): raise the memory size or lower --batch-bytes");

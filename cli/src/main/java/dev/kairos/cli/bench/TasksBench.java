@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
                     + "at least Realm's medians.",
             ""
         })
-final class TasksBench extends BenchmarkCommand {
+final class TasksBench extends BenchCommand.Benchmark {
     private static final String REALM_100K = "task_ubench -n 100000 -s 5, -ll:cpu 1, 2 cores, median of 5 samples (range)";
     private static final String REALM_10K = "task_ubench -n 10000 -s 5, -ll:cpu 1, 2 cores";
 

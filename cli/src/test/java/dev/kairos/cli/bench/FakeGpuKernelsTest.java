@@ -64,8 +64,8 @@ class FakeGpuKernelsTest extends FakeGpuFixture {
         }
         assertThat(driver.launches()).extracting(FakeCudaDriver.Launch::kernel)
                 .containsExactly(UPDATE_INT_FLOAT, UPDATE_LONG_DOUBLE, VERIFY_INT_FLOAT, VERIFY_LONG_DOUBLE);
-        assertThat(driver.calls()).filteredOn(c -> c.startsWith("cuMemcpy(DEVICE to DEVICE")).singleElement().asString()
-                .startsWith("cuMemcpy(DEVICE to DEVICE, bytes=" + payload + ") on stream 0x");
+        assertThat(driver.calls()).filteredOn(c -> c.startsWith("cuMemcpy(UNIFIED to UNIFIED")).singleElement().asString()
+                .startsWith("cuMemcpy(UNIFIED to UNIFIED, bytes=" + payload + ") on stream 0x");
         assertThat(kernels.targetPercent()).isEqualTo(85);
         batch.instance().destroy().await();
     }

@@ -12,7 +12,7 @@ import dev.kairos.internal.MachineImpl;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.mem.MemoryImpl;
-import dev.kairos.internal.prof.OperationProfile;
+import dev.kairos.internal.op.Operation;
 import dev.kairos.spi.CopyEngine;
 import dev.kairos.spi.InstanceStorage;
 import dev.kairos.spi.CopyEngine.FieldCopy;
@@ -103,7 +103,6 @@ public final class Copies {
         preconditions.add(EventImpl.of(waitOn));
         sources.forEach(f -> preconditions.add(f.instance().ready()));
         destinations.forEach(f -> preconditions.add(f.instance().ready()));
-        runtime.operationStarted();
         CopyOp op = new CopyOp(runtime, rect, pairs, fillValue, profiling);
         EventImpl.of(Event.merge(preconditions)).whenTriggered(op);
         return op;
@@ -133,40 +132,36 @@ public final class Copies {
     }
 
     /** One copy or fill: waits on the merged precondition, runs its engines on a utility processor. */
-    private static final class CopyOp extends EventImpl implements CopyEngine.Completion {
+    private static final class CopyOp extends Operation implements CopyEngine.Completion {
         private final KairosRuntime runtime;
         private final Rect rect;
         private final List<Pair> pairs;
         private final byte[] fillValue;
-        private final OperationProfile profile;
         private final AtomicInteger enginesLeft = new AtomicInteger();
         /** The instances whose bytes the engines use, held until every engine is done (set before they run). */
         private List<RegionInstance> pinned = List.of();
 
         CopyOp(KairosRuntime runtime, Rect rect, List<Pair> pairs, byte[] fillValue, ProfilingRequestSet profiling) {
+            super(runtime.operations(), runtime.profiling(), profiling);
             this.runtime = runtime;
             this.rect = rect;
             this.pairs = pairs;
             this.fillValue = fillValue;
-            this.profile = profiling.isEmpty() ? null : new OperationProfile(runtime, this, profiling);
         }
 
         @Override
         protected void onTrigger(EventImpl source, Poison poison) {
             if (poison != null) {
-                end(OperationStatus.Result.CANCELLED, poison);
+                markCancelled(poison);
                 return;
             }
-            if (profile != null) {
-                profile.ready();
-            }
+            markReady();
             runtime.utilityProcessor().submit(this::start);
         }
 
         private void start() {
-            if (profile != null) {
-                profile.started();
-            }
+            markStarted();
+            runtime.tracer().copyStarted(this, fillValue == null ? pairs.getFirst().source().instance() : null, pairs.getFirst().destination().instance(), pairs.size(), rect.volume());
             if (rect.isEmpty()) {
                 end(OperationStatus.Result.COMPLETED_SUCCESSFULLY, null);
                 return;
@@ -233,15 +228,15 @@ public final class Copies {
             end(OperationStatus.Result.COMPLETED_WITH_ERRORS, new Poison(error)); // later completions find it ended
         }
 
+        /** Later completions find the op ended (an engine failed earlier) and change nothing. */
         private void end(OperationStatus.Result result, Poison poison) {
-            if (!finish(poison)) {
-                return; // an engine failed earlier: the op has already ended
+            markEnded();
+            if (result == OperationStatus.Result.COMPLETED_SUCCESSFULLY) {
+                markFinished();
+            } else {
+                markFailed(poison);
             }
-            if (profile != null) {
-                profile.ended();
-                profile.completed(result, poison);
-            }
-            runtime.operationFinished();
+            runtime.tracer().copyEnded(this);
         }
     }
 }

@@ -17,8 +17,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Running nested triggers as calls would make the stack grow with the length of a chain, so
  * each thread has one dispatcher with an explicit stack of frames: a frame is the events one waiter
- * triggered, in order. A frame is popped before its last waiter runs, so a chain of events with one
- * waiter each never grows the stack past one frame.
+ * triggered, in order. A frame is popped when its last waiter has run, before the events that
+ * waiter triggered are pushed, so a chain of events with one waiter each never grows the stack past
+ * one frame.
+ *
+ * <p>Waiters are told through the one waiter protocol, {@link Node#tryFire}, with this dispatcher
+ * passed in: the dispatcher knows no node type. A node holding several waiters (a block of merges)
+ * stops after one that triggered something and stays first in its event's list, to be fired again
+ * where it left off once the waiters of what it triggered have run.
  *
  * <p>Arrivals at a wide merge created on this thread are counted here, without an atomic operation
  * each (see {@link MergeEvent}): the dispatcher holds them and hands them to the merge at once when
@@ -41,12 +47,15 @@ public final class Dispatcher {
     private EventImpl triggeredHead;
     private EventImpl triggeredTail;
 
+    /** Whether the waiter being fired is the last of this dispatch loop; set before each. */
+    private boolean firingLast;
+
     /** Merges whose arrivals this dispatcher holds; handed over when the loop ends. */
     private MergeEvent[] holding = new MergeEvent[16];
     private int holdingCount;
 
     static Dispatcher current() {
-        return Thread.currentThread() instanceof KairosThread thread ? thread.dispatcher : LOCAL.get();
+        return LOCAL.get();
     }
 
     /** Runs the waiters of {@code event}: now, or, if a waiter of this thread triggered it, right after that waiter. */
@@ -73,9 +82,14 @@ public final class Dispatcher {
         }
     }
 
-    /** Whether the waiter running now is the last of this dispatch loop (no frame is left behind it). */
+    /** Whether the waiter running now is the last of this dispatch loop (no waiter or frame is left behind it). */
     boolean runningLastWaiter() {
-        return top < 0;
+        return firingLast;
+    }
+
+    /** Whether the waiter running now has triggered events, whose waiters run before the next waiter. */
+    boolean triggeredNested() {
+        return triggeredHead != null;
     }
 
     /** Remembers that {@code merge} holds arrivals counted by this dispatcher. */
@@ -102,78 +116,50 @@ public final class Dispatcher {
         Node waiter = event.dispatchList;
         for (;;) {
             Node next = waiter.waiterNext;
-            if (waiter instanceof MergeBlock block) {
-                int slot = block.cursor++;
-                boolean lastSlot = block.cursor == block.size;
-                if (lastSlot && next == null) {
-                    popLastWaiter(event);
-                }
-                MergeEvent merge = block.take(slot);
-                if (merge != null) {
-                    arrive(merge, event, poison);
-                }
-                if (!lastSlot) {
-                    if (triggeredHead != null) {
-                        event.dispatchList = block; // resume at the block's cursor
-                        pushTriggered();
-                        return;
-                    }
-                    continue;
-                }
-            } else {
-                waiter.waiterNext = null; // a waiter may outlive this dispatch: it must not keep the rest alive
-                if (next == null) {
-                    popLastWaiter(event);
-                }
-                notify(waiter, event, poison);
-            }
-            if (triggeredHead != null) {
-                if (next != null) {
-                    event.dispatchList = next;
-                }
+            waiter.waiterNext = null; // a waiter may outlive this dispatch, or wait again: it must not keep the rest alive
+            firingLast = next == null && top == 0 && event.dispatchNext == null;
+            if (!fire(waiter, event, poison)) {
+                waiter.waiterNext = next; // more to tell: it stays first, and is fired again after what it triggered
+                event.dispatchList = waiter;
                 pushTriggered();
                 return;
             }
             if (next == null) {
+                finishedWaiters(event);
+                if (triggeredHead != null) {
+                    pushTriggered();
+                }
+                return;
+            }
+            if (triggeredHead != null) {
+                event.dispatchList = next;
+                pushTriggered();
                 return;
             }
             waiter = next;
         }
     }
 
-    /** Before the last waiter of the top frame's first event runs: on to the frame's next event. */
-    private void popLastWaiter(EventImpl event) {
+    /** After the last waiter of the top frame's first event: on to the frame's next event, or pops the frame. */
+    private void finishedWaiters(EventImpl event) {
         event.dispatchList = null;
         EventImpl following = event.dispatchNext;
         event.dispatchNext = null;
         heads[top] = following;
         if (following == null) {
             tails[top] = null;
-            top--; // popped before the waiter runs: chains stay one frame deep
+            top--; // popped before what the waiter triggered is pushed: chains stay one frame deep
         }
     }
 
-    private void arrive(MergeEvent merge, EventImpl event, Poison poison) {
+    private boolean fire(Node waiter, EventImpl event, Poison poison) {
         try {
-            merge.arriveFrom(this, poison);
-        } catch (Throwable t) {
-            log.error("Kairos internal error: merge {} waiting on {} threw", merge, event, t);
-        }
-    }
-
-    private void notify(Node waiter, EventImpl event, Poison poison) {
-        try {
-            if (waiter instanceof Merges.Input input) {
-                input.merged.arriveFrom(this, poison); // no virtual call, no atomic count (see MergeEvent)
-            } else if (waiter instanceof UserEventImpl.Forwarder forwarder) {
-                forwarder.target.finishFrom(this, poison); // trigger(waitOn): no virtual call, no thread-local lookup
-            } else {
-                waiter.onTrigger(event, poison);
-            }
+            return waiter.tryFire(this, event, poison);
         } catch (Throwable t) {
             // A waiter that throws is a runtime bug; keep dispatching so one bug does not strand
             // every operation behind the same event.
             log.error("Kairos internal error: waiter {} of {} threw", waiter, event, t);
+            return true;
         }
     }
 
@@ -211,9 +197,6 @@ public final class Dispatcher {
         Node reversed = null;
         while (node != null) {
             Node next = node.waiterNext;
-            if (node instanceof MergeBlock block) {
-                block.close(); // no merge joins once the event has triggered: they see it terminal
-            }
             node.waiterNext = reversed;
             reversed = node;
             node = next;

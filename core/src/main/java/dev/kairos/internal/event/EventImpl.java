@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -108,7 +109,8 @@ public class EventImpl extends Node implements Event {
 
     /**
      * {@link #finish} from a waiter that {@code dispatcher} is running: its waiters join that
-     * dispatch without looking the dispatcher up again.
+     * dispatch without looking the dispatcher up again. A null dispatcher (a waiter told outside a
+     * dispatch) is looked up, if there are waiters, as {@link #finish} does.
      */
     final void finishFrom(Dispatcher dispatcher, Poison poison) {
         complete(poison == null ? TRIGGERED : poison, dispatcher);
@@ -150,8 +152,8 @@ public class EventImpl extends Node implements Event {
     }
 
     /**
-     * Registers {@code merge} as waiting on this event, packing it with the merges registered just
-     * before it ({@link MergeBlock}).
+     * Registers {@code merge} as waiting on this event; the node on top of the waiter stack decides
+     * how ({@link Node#withMerge}: merges registered one after another pack into a {@link MergeBlock}).
      *
      * @return false if the event has already triggered or been poisoned; then the caller tells the merge
      */
@@ -161,19 +163,15 @@ public class EventImpl extends Node implements Event {
             if (s == TRIGGERED || s instanceof Poison) {
                 return false;
             }
-            Node fresh;
-            if (s instanceof MergeBlock block) {
-                MergeBlock.Added added = block.tryAdd(merge);
-                if (added != MergeBlock.Added.FULL) {
-                    return added == MergeBlock.Added.ADDED;
-                }
-                fresh = block.next(merge);
-            } else if (s instanceof Merges.Input) {
-                fresh = new MergeBlock(MergeBlock.FIRST_CAPACITY, merge);
-            } else {
-                fresh = new Merges.Input(merge); // most events have one merge waiting: a node, not a block
+            Node top = (Node) s;
+            Node fresh = top == null ? merge.newWaiter() : top.withMerge(merge);
+            if (fresh == top) {
+                return true; // taken into the block on top
             }
-            fresh.waiterNext = (Node) s;
+            if (fresh == null) {
+                return false; // the block on top was closed under the registration: the event triggered
+            }
+            fresh.waiterNext = top;
             if (STATE.compareAndSet(this, s, fresh)) {
                 return true;
             }
@@ -183,7 +181,7 @@ public class EventImpl extends Node implements Event {
     /** Registers {@code waiter}, or tells it at once (on this thread) if this event is terminal. */
     public final void whenTriggered(Node waiter) {
         if (!addWaiter(waiter)) {
-            waiter.onTrigger(this, poison());
+            waiter.tryFire(null, this, poison());
         }
     }
 
@@ -223,57 +221,97 @@ public class EventImpl extends Node implements Event {
 
     @Override
     public final void await() {
-        block(-1);
+        block(-1, false);
+        throwIfPoisoned();
+    }
+
+    @Override
+    public final void awaitInterruptibly() throws InterruptedException {
+        // As Future.get: an interrupt before or during the wait ends it, unless the event is terminal
+        // (a flag already set makes the first park return at once).
+        if (block(-1, true)) {
+            throw new InterruptedException("interrupted while waiting for " + this);
+        }
+        throwIfPoisoned();
+    }
+
+    @Override
+    public final Status await(Duration timeout) {
+        if (timeout == null) {
+            throw new NullPointerException("timeout is null; use await() to wait without limit");
+        }
+        // TimeUnit.convert saturates where Duration.toNanos overflows: Duration.ofDays(1_000_000)
+        // and ChronoUnit.FOREVER wait as long as Long.MAX_VALUE nanoseconds, about 292 years.
+        block(timeout.isNegative() ? 0 : TimeUnit.NANOSECONDS.convert(timeout), false);
+        return status();
+    }
+
+    private void throwIfPoisoned() {
         if (state instanceof Poison p) {
             throw new PoisonedEventException(this, p.cause());
         }
     }
 
-    @Override
-    public final Status await(Duration timeout) {
-        long nanos = timeout.toNanos();
-        block(nanos < 0 ? 0 : nanos);
-        return status();
-    }
-
-    private void block(long timeoutNanos) {
+    /**
+     * @param timeoutNanos the longest wait, 0 not to wait, or a negative number to wait without limit
+     * @return true if an interrupt ended an interruptible wait
+     */
+    private boolean block(long timeoutNanos, boolean interruptible) {
         if (hasTriggered() || timeoutNanos == 0) {
-            return;
+            return false;
         }
-        if (Thread.currentThread() instanceof KairosThread thread) {
-            thread.awaitEvent(this, timeoutNanos);
-        } else {
-            parkUntilTriggered(timeoutNanos);
-        }
+        return Awaiter.CURRENT.isBound()
+                ? Awaiter.CURRENT.get().awaitEvent(this, timeoutNanos, interruptible)
+                : parkUntilTriggered(timeoutNanos, interruptible);
     }
 
     /**
-     * Blocks the calling thread, which must not be a processor's worker: spins briefly (the event
-     * is often about to trigger), then parks until a waiter unparks it or the timeout passes.
+     * Blocks the calling thread, which must not be a processor's worker holding its processor: spins
+     * briefly (the event is often about to trigger), then parks until a waiter unparks it or the
+     * timeout passes.
+     *
+     * <p>An interrupt never makes the wait spin ({@code LockSupport.park} returns at once while the
+     * flag is set, so the flag is cleared before parking again): if {@code interruptible} it ends the
+     * wait; otherwise it is remembered and the flag is set again on return.
      *
      * @param timeoutNanos the longest wait, or a negative number to wait without limit
+     * @return true if an interrupt ended an interruptible wait (the flag is then clear)
      */
-    public final void parkUntilTriggered(long timeoutNanos) {
-        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    public final boolean parkUntilTriggered(long timeoutNanos, boolean interruptible) {
+        long deadline = System.nanoTime() + timeoutNanos; // wraps for huge timeouts; the difference below does not
         for (int i = 0; i < SPINS_BEFORE_PARK; i++) {
             if (hasTriggered()) {
-                return;
+                return false;
             }
             Thread.onSpinWait();
         }
         Unparker unparker = new Unparker(Thread.currentThread());
         if (!addWaiter(unparker)) {
-            return;
+            return false;
         }
-        while (!unparker.done) {
-            if (timeoutNanos < 0) {
-                LockSupport.park(this);
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
+        boolean interrupted = false;
+        try {
+            while (!unparker.done) {
+                if (timeoutNanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
                 }
-                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        return true;
+                    }
+                    interrupted = true;
+                }
+            }
+            return false;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

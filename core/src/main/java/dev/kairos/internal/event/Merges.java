@@ -15,16 +15,28 @@ public final class Merges {
      * ignored) it is that event itself, as in Realm.
      */
     public static Event merge(Collection<? extends Event> events, boolean ignoreFaults) {
+        if (events == null) {
+            throw new NullPointerException("events is null: merge needs a collection of events (an empty one is Event.NO_EVENT)");
+        }
         EventImpl[] pending = new EventImpl[events.size()];
         int count = 0;
+        int index = 0;
         for (Event e : events) {
-            EventImpl event = EventImpl.of(e);
-            Poison poison = event.poison();
-            if (poison != null && !ignoreFaults) {
-                return EventImpl.poisoned(poison);
+            if (e == null) {
+                throw new NullPointerException("events[" + index + "] is null: use Event.NO_EVENT for an event that has always triggered");
             }
-            if (!event.hasTriggered()) {
-                pending[count++] = event;
+            index++;
+            EventImpl event = EventImpl.of(e);
+            // One read of the state: an input poisoned between two reads (poisoned? no; finished?
+            // yes) would be skipped as triggered, and the merge would trigger past the poison.
+            switch (event.status()) {
+                case PENDING -> pending[count++] = event;
+                case POISONED -> {
+                    if (!ignoreFaults) {
+                        return EventImpl.poisoned(event.poison()); // terminal: a second read sees the same poison
+                    }
+                }
+                case TRIGGERED -> {}
             }
         }
         if (count == 0) {
@@ -38,10 +50,10 @@ public final class Merges {
         MergeEvent merged = new MergeEvent(count + 1, ignoreFaults);
         for (int i = 0; i < count; i++) {
             if (!pending[i].addMergeWaiter(merged)) {
-                merged.arrive(pending[i].poison());
+                merged.arrive(null, pending[i].poison(), false);
             }
         }
-        merged.arrive(null); // the guard: the merge cannot finish while inputs are still being added
+        merged.arrive(null, null, false); // the guard: the merge cannot finish while inputs are still being added
         return merged;
     }
 
@@ -51,11 +63,11 @@ public final class Merges {
      * counted without an atomic operation per input when its inputs are dispatched on the thread
      * that created it (a graph built and triggered by one thread, a task merging work that completes
      * on its own processor): that thread's {@link Dispatcher} is the merge's {@code holder}, adds
-     * each arrival it dispatches to the plain {@code held} count ({@link #arriveFrom}), and
-     * subtracts them from {@code remaining} with one atomic operation when its dispatch loop ends
-     * ({@link #releaseHeld}); when they are all that is left, it completes the merge at once, where
-     * an atomic count would have. Arrivals dispatched on other threads take the atomic path, so none
-     * is lost; a merge they complete triggers when the holder hands its arrivals over.
+     * each arrival it dispatches to the plain {@code held} count ({@link #arrive}), and subtracts
+     * them from {@code remaining} with one atomic operation when its dispatch loop ends ({@link
+     * #releaseHeld}); when they are all that is left, it completes the merge at once, where an
+     * atomic count would have. Arrivals dispatched on other threads take the atomic path, so none is
+     * lost; a merge they complete triggers when the holder hands its arrivals over.
      */
     static final class MergeEvent extends EventImpl {
         /** Merges of fewer inputs than this are counted atomically: holding arrivals would save nothing. */
@@ -88,23 +100,29 @@ public final class Merges {
             this.holder = remaining > HELD_MIN_INPUTS ? Dispatcher.current() : null;
         }
 
-        void arrive(Poison poison) {
-            if (poison != null && !ignoreFaults) {
-                poisonNow(poison); // poisoned as soon as one input is; later arrivals change nothing
-            }
-            if ((int) REMAINING.getAndAdd(this, -1) == 1) {
-                triggerNow();
-            }
+        /** A node by which this merge waits on one input that no other merge waits on yet. */
+        Node newWaiter() {
+            return new Input(this);
         }
 
-        /** An arrival dispatched by {@code dispatcher}, on its thread. */
-        void arriveFrom(Dispatcher dispatcher, Poison poison) {
-            if (holder != dispatcher || (held == 0 && dispatcher.runningLastWaiter())) {
-                arrive(poison); // another thread's arrival; or nothing else of this loop could join it
+        /**
+         * One input arrived.
+         *
+         * @param dispatcher the dispatcher of this thread that dispatched the arrival, or null outside a dispatch
+         * @param lastOfLoop whether nothing else of that dispatch loop could arrive after it (then holding it saves nothing)
+         */
+        void arrive(Dispatcher dispatcher, Poison poison, boolean lastOfLoop) {
+            if (holder != dispatcher || holder == null || (held == 0 && lastOfLoop)) {
+                if (poison != null && !ignoreFaults) {
+                    finishFrom(dispatcher, poison); // poisoned as soon as one input is; later arrivals change nothing
+                }
+                if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+                    finishFrom(dispatcher, null);
+                }
                 return;
             }
             if (poison != null && !ignoreFaults) {
-                poisonNow(poison);
+                finishFrom(dispatcher, poison);
             }
             if (++held == remaining) {
                 // Every arrival still missing is held here, so no other thread can touch the count:
@@ -139,8 +157,20 @@ public final class Merges {
         }
 
         @Override
+        boolean tryFire(Dispatcher dispatcher, EventImpl source, Poison poison) {
+            merged.arrive(dispatcher, poison, dispatcher != null && dispatcher.runningLastWaiter());
+            return true;
+        }
+
+        /** A second merge waiting on the same event: the two share a block from now on. */
+        @Override
+        Node withMerge(MergeEvent merge) {
+            return new MergeBlock(MergeBlock.FIRST_CAPACITY, merge);
+        }
+
+        @Override
         protected void onTrigger(EventImpl source, Poison poison) {
-            merged.arrive(poison);
+            throw new IllegalStateException("a merge's input is told through tryFire");
         }
     }
 }

@@ -41,6 +41,9 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
     @Override
     public void trigger(Event waitOn) {
         EventImpl precondition = EventImpl.of(waitOn);
+        if (precondition == this) {
+            throw new IllegalArgumentException(this + ".trigger(" + this + "): an event cannot wait on itself, it would never trigger");
+        }
         claim(precondition);
         precondition.whenTriggered(new Forwarder(this));
     }
@@ -49,6 +52,26 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
     public void cancel() {
         claim(CANCEL);
         poisonNow(new Poison(new CancellationException(this + " was cancelled")));
+    }
+
+    /**
+     * Poisons this event with {@code cause} unless a call has claimed it already: how a closing
+     * runtime releases what waits on user events nobody triggered.
+     *
+     * @param claimedBy names the claim in the error of a later {@code trigger()} or {@code cancel()}
+     * @return false if {@code trigger()}, {@code trigger(waitOn)} or {@code cancel()} came first
+     */
+    public boolean cancelUnclaimed(String claimedBy, Throwable cause) {
+        if (!CLAIMED.compareAndSet(this, null, claimedBy)) {
+            return false;
+        }
+        poisonNow(new Poison(cause));
+        return true;
+    }
+
+    /** Whether {@code trigger()}, {@code trigger(waitOn)}, {@code cancel()} or a close has claimed this event. */
+    public boolean isClaimed() {
+        return claimed != null;
     }
 
     private void claim(Object call) {
@@ -70,9 +93,16 @@ public final class UserEventImpl extends EventImpl implements UserEvent {
             this.target = target;
         }
 
+        /** Finishes the target in the dispatch that told it (no thread-local lookup), or looks it up when told directly. */
+        @Override
+        boolean tryFire(Dispatcher dispatcher, EventImpl source, Poison poison) {
+            target.finishFrom(dispatcher, poison);
+            return true;
+        }
+
         @Override
         protected void onTrigger(EventImpl source, Poison poison) {
-            target.finish(poison);
+            throw new IllegalStateException("a forwarder is told through tryFire");
         }
     }
 }

@@ -4,10 +4,13 @@ import dev.kairos.AffineAccessor;
 import dev.kairos.Event;
 import dev.kairos.InstanceLayout;
 import dev.kairos.Memory;
+import dev.kairos.ProfilingRequestSet;
 import dev.kairos.RegionInstance;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Node;
 import dev.kairos.internal.event.Poison;
+import dev.kairos.internal.op.Operation;
+import dev.kairos.internal.prof.InstanceProfile;
 
 /**
  * One region instance. It waits on its create precondition itself; its allocation lives in its
@@ -18,7 +21,8 @@ final class InstanceImpl extends Node implements RegionInstance {
     final MemoryImpl memory;
     private final long id;
     private final InstanceLayout layout;
-    final EventImpl ready = new EventImpl();
+    /** The allocation: an operation whose event triggers when the bytes are there. */
+    final Operation ready;
     final InstanceProfile profile;
 
     /** The planner's view of this instance; set before create returns, then only used under the memory's lock. */
@@ -39,6 +43,7 @@ final class InstanceImpl extends Node implements RegionInstance {
         this.id = id;
         this.layout = layout;
         this.profile = profile;
+        this.ready = new AllocationOp(memory);
     }
 
     @Override
@@ -95,11 +100,19 @@ final class InstanceImpl extends Node implements RegionInstance {
         return "inst:" + id;
     }
 
+    /** The allocation of an instance's bytes, an operation whose event is the instance's {@code ready()}. */
+    static final class AllocationOp extends Operation {
+        AllocationOp(MemoryImpl memory) {
+            super(memory.runtime().operations(), memory.runtime().profiling(), ProfilingRequestSet.NONE);
+        }
+    }
+
     /** The event {@code destroy} returns; it waits on the destroy's precondition itself. */
-    static final class DestroyOp extends EventImpl {
+    static final class DestroyOp extends Operation {
         final InstanceImpl instance;
 
         DestroyOp(InstanceImpl instance) {
+            super(instance.memory.runtime().operations(), instance.memory.runtime().profiling(), ProfilingRequestSet.NONE);
             this.instance = instance;
         }
 

@@ -8,10 +8,12 @@ import dev.kairos.MemoryKind;
 import dev.kairos.MemoryStats;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.RegionInstance;
+import dev.kairos.internal.Failures;
 import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.mem.Allocation.Phase;
+import dev.kairos.internal.prof.InstanceProfile;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -238,10 +240,9 @@ public final class MemoryImpl implements Memory {
 
     RegionInstance create(InstanceLayout layout, ProfilingRequestSet profiling, dev.kairos.Event waitOn) {
         EventImpl precondition = EventImpl.of(waitOn);
-        InstanceProfile profile = profiling.isEmpty() ? null : new InstanceProfile(runtime, profiling);
+        InstanceProfile profile = profiling.isEmpty() ? null : new InstanceProfile(runtime.profiling(), profiling);
         InstanceImpl instance = new InstanceImpl(this, runtime.nextInstanceId(), layout, profile);
         long alignment = Math.max(layout.alignment(), storage.placementAlignment());
-        runtime.operationStarted();
         lock.lock();
         try {
             // The request is registered before create returns: releases registered from now on are
@@ -255,6 +256,9 @@ public final class MemoryImpl implements Memory {
     }
 
     void onCreatePrecondition(InstanceImpl instance, Poison poison) {
+        if (poison == null) {
+            instance.ready.markReady();
+        }
         Effects effects = new Effects();
         Phase decision = null;
         lock.lock();
@@ -265,6 +269,7 @@ public final class MemoryImpl implements Memory {
                 decision = planner.decide(instance.allocation, effects);
                 if (decision == Phase.PROMISED) {
                     deferredAllocations++;
+                    runtime.tracer().allocationAccepted(this, instance, instance.allocation.bytes(), instance.allocation.plannedOffset());
                 }
             }
             queueContinuation();
@@ -272,12 +277,11 @@ public final class MemoryImpl implements Memory {
             lock.unlock();
         }
         if (poison != null) {
-            instance.ready.poisonNow(poison);
             if (instance.profile != null) {
                 instance.profile.ended(instance, new InstanceStatus(Phase.CANCELLED.status(),
-                        "the precondition of create was poisoned: " + poison.cause().getMessage()));
+                        "the precondition of create was poisoned: " + Failures.message(poison.cause())));
             }
-            runtime.operationFinished();
+            instance.ready.markCancelled(poison);
         } else if (instance.profile != null && (decision == Phase.LIVE || decision == Phase.PROMISED)) {
             instance.profile.allocResult(instance, true);
         }
@@ -294,18 +298,20 @@ public final class MemoryImpl implements Memory {
                 throw new IllegalStateException(instance + " was already destroyed (" + instance.destroy
                         + "); only a destroy whose precondition was poisoned can be repeated");
             }
+            op = new InstanceImpl.DestroyOp(instance); // admitted before the planner is told, so a refusal changes nothing
             planner.registerRelease(instance.allocation);
-            op = new InstanceImpl.DestroyOp(instance);
             instance.destroy = op;
         } finally {
             lock.unlock();
         }
-        runtime.operationStarted();
         precondition.whenTriggered(op);
         return op;
     }
 
     void onDestroyPrecondition(InstanceImpl.DestroyOp op, Poison poison) {
+        if (poison == null) {
+            op.markReady();
+        }
         Effects effects = new Effects();
         lock.lock();
         try {
@@ -322,8 +328,7 @@ public final class MemoryImpl implements Memory {
             lock.unlock();
         }
         if (poison != null) {
-            op.poisonNow(poison);
-            runtime.operationFinished();
+            op.markCancelled(poison);
         }
         effects.run();
     }
@@ -389,6 +394,8 @@ public final class MemoryImpl implements Memory {
         public void allocated(Allocation<InstanceImpl> allocation) {
             allocations++;
             allocation.owner().bytes = new InstanceBytes(allocation.offset());
+            runtime.tracer().instanceAllocated(MemoryImpl.this, allocation.owner(), allocation.accepted() ? "EVENTUAL_SUCCESS" : "SUCCESS_NOW",
+                    allocation.offset(), allocation.bytes(), planner.used());
             add(new Ready(allocation.owner()));
         }
 
@@ -400,6 +407,7 @@ public final class MemoryImpl implements Memory {
             failedAllocations++;
             boolean warn = failuresLogged < WARN_FAILURES;
             boolean lastWarning = ++failuresLogged == WARN_FAILURES;
+            runtime.tracer().allocationFailed(MemoryImpl.this, instance, allocation.bytes(), failure.outcome().reason(), failure.message());
             add(new Refused(instance, failure, message, warn, lastWarning));
         }
 
@@ -409,6 +417,7 @@ public final class MemoryImpl implements Memory {
             if (heldBytes) {
                 instance.bytes.closeNow();  // a destroy that came first: no accessor may ever reach these bytes
             }
+            runtime.tracer().instanceReleased(MemoryImpl.this, instance, planner.used());
             add(new Destroyed(instance.destroy, heldBytes));
         }
 
@@ -445,8 +454,7 @@ public final class MemoryImpl implements Memory {
         if (instance.profile != null) {
             instance.profile.ready();
         }
-        instance.ready.triggerNow();
-        runtime.operationFinished();
+        instance.ready.markFinished();
     }
 
     private void poisonReady(Refused f) {
@@ -463,8 +471,7 @@ public final class MemoryImpl implements Memory {
             instance.profile.allocResult(instance, false);
             instance.profile.ended(instance, new InstanceStatus(f.failure().outcome().status(), message));
         }
-        instance.ready.poisonNow(new Poison(error));
-        runtime.operationFinished();
+        instance.ready.markFailed(new Poison(error));
     }
 
     private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
@@ -472,8 +479,7 @@ public final class MemoryImpl implements Memory {
         if (instance.profile != null && heldBytes) {
             instance.profile.ended(instance, new InstanceStatus(Phase.FREED.status(), ""));
         }
-        op.triggerNow();
-        runtime.operationFinished();
+        op.markFinished();
     }
 
     @Override

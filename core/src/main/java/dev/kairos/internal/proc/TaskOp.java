@@ -2,14 +2,14 @@ package dev.kairos.internal.proc;
 
 import dev.kairos.Event;
 import dev.kairos.Kairos;
-import dev.kairos.OperationStatus;
 import dev.kairos.Processor;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.TaskBody;
 import dev.kairos.TaskContext;
+import dev.kairos.internal.Failures;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
-import dev.kairos.internal.prof.OperationProfile;
+import dev.kairos.internal.op.Operation;
 import dev.kairos.spi.RunningTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,27 +17,26 @@ import org.slf4j.LoggerFactory;
 /**
  * One spawned task. It is its own completion event, its own waiter on its precondition, its own
  * ready-queue entry and its own {@link TaskContext}: spawning allocates this object and nothing
- * else (unless profiling was requested).
+ * else (unless profiling was requested). Its life is {@link Operation}'s.
  */
-final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContext {
+final class TaskOp<A> extends Operation implements Work, RunningTask, TaskContext {
     private static final Logger log = LoggerFactory.getLogger(TaskOp.class);
 
     private final ProcessorImpl processor;
     private final TaskIdImpl<A> task;
     private final TaskBody<A> body;
     private final int priority;
-    private final OperationProfile profile;
 
     /** Dropped once the task finishes, so a long-lived event handle does not keep arguments alive. */
     private A args;
 
     TaskOp(ProcessorImpl processor, TaskIdImpl<A> task, TaskBody<A> body, A args, int priority, ProfilingRequestSet profiling) {
+        super(processor.runtime().operations(), processor.runtime().profiling(), profiling);
         this.processor = processor;
         this.task = task;
         this.body = body;
         this.args = args;
         this.priority = priority;
-        this.profile = profiling.isEmpty() ? null : new OperationProfile(processor.runtime(), this, profiling);
     }
 
     // ---------------------------------------------------------------- precondition
@@ -45,12 +44,12 @@ final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContex
     @Override
     protected void onTrigger(EventImpl source, Poison poison) {
         if (poison != null) {
-            finish(OperationStatus.Result.CANCELLED, poison);
+            args = null;
+            markCancelled(poison);
             return;
         }
-        if (profile != null) {
-            profile.ready();
-        }
+        markReady();
+        processor.runtime().tracer().taskReady(this);
         processor.enqueue(this);
     }
 
@@ -63,14 +62,14 @@ final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContex
 
     @Override
     public void execute(Worker worker) {
-        if (profile != null) {
-            profile.started();
-        }
+        markStarted();
+        processor.runtime().tracer().taskStarted(processor, this, task.name(), args);
         try {
             processor.driver().execute(this);
         } catch (Throwable t) {
             fail(t); // a driver bug must not leave the task pending forever
         }
+        processor.runtime().tracer().taskEnded(processor, this);
     }
 
     // ---------------------------------------------------------------- RunningTask
@@ -90,32 +89,30 @@ final class TaskOp<A> extends EventImpl implements Work, RunningTask, TaskContex
         try {
             body.run(this, args);
         } finally {
-            if (profile != null) {
-                profile.ended();
-            }
+            markEnded();
         }
     }
 
     @Override
     public void complete() {
-        finish(OperationStatus.Result.COMPLETED_SUCCESSFULLY, null);
+        args = null;
+        if (!markFinished()) {
+            throw new IllegalStateException(this + " (task " + task.name() + ") was completed after it had already ended");
+        }
     }
 
     @Override
     public void fail(Throwable error) {
-        log.warn("task {} ({}) on {} failed: {}", task.name(), this, processor, error.toString(), error);
-        finish(OperationStatus.Result.COMPLETED_WITH_ERRORS, new Poison(error));
+        Failures.warn(log, "task " + task.name() + " (" + this + ") on " + processor + " failed: " + Failures.describe(error), error);
+        args = null;
+        if (!markFailed(new Poison(error))) {
+            throw new IllegalStateException(this + " (task " + task.name() + ") failed after it had already ended");
+        }
     }
 
-    private void finish(OperationStatus.Result result, Poison poison) {
-        args = null;
-        if (!finish(poison)) {
-            throw new IllegalStateException(this + " (task " + task.name() + ") was completed twice");
-        }
-        if (profile != null) {
-            profile.completed(result, poison);
-        }
-        processor.runtime().operationFinished();
+    /** For close()'s report: {@code task writer (event:12)}. */
+    String describe() {
+        return "task " + task.name() + " (" + this + ")";
     }
 
     // ---------------------------------------------------------------- TaskContext

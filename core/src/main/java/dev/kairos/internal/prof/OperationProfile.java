@@ -5,18 +5,18 @@ import dev.kairos.OperationStatus;
 import dev.kairos.OperationTimeline;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.ProfilingResponse;
-import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.Poison;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The timestamps of one profiled operation (task, copy, fill). Each stage is written by the one
- * thread that passes it, and the stages are ordered by the operation's own hand-offs (queue,
- * worker, event), so plain fields suffice.
+ * The timestamps of one profiled operation (task, copy, fill), written by its lifecycle marks
+ * ({@code dev.kairos.internal.op.Operation}). Each stage is written by the one thread that passes
+ * it, and the stages are ordered by the operation's own hand-offs (queue, worker, event), so plain
+ * fields suffice.
  */
 public final class OperationProfile {
-    private final KairosRuntime runtime;
+    private final ProfileDelivery delivery;
     private final Object subject;
     private final ProfilingRequestSet requests;
     private final long created = System.nanoTime();
@@ -24,8 +24,8 @@ public final class OperationProfile {
     private long started;
     private long ended;
 
-    public OperationProfile(KairosRuntime runtime, Object subject, ProfilingRequestSet requests) {
-        this.runtime = runtime;
+    public OperationProfile(ProfileDelivery delivery, Object subject, ProfilingRequestSet requests) {
+        this.delivery = delivery;
         this.subject = subject;
         this.requests = requests;
     }
@@ -51,6 +51,6 @@ public final class OperationProfile {
         if (requests.wants(OperationStatus.class)) {
             m.put(OperationStatus.class, new OperationStatus(result, poison == null ? null : poison.cause()));
         }
-        runtime.deliver(requests, new ProfilingResponse(subject, m));
+        delivery.deliver(requests, new ProfilingResponse(subject, m));
     }
 }

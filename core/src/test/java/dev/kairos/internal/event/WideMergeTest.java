@@ -3,18 +3,17 @@ package dev.kairos.internal.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kairos.Event;
+import dev.kairos.testing.PropertyCheck;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * inputs, poisoned exactly when one of its inputs is (unless it ignores faults).
  */
 class WideMergeTest {
+
+    /** Tries of the concurrent property; {@code -Dkairos.wideMergeTries=5000} searches longer. */
+    private static final int TRIES = Integer.getInteger("kairos.wideMergeTries", 60);
 
     /** Records, in one shared list, the order in which its event told it. */
     private static final class Recorder extends Node {
@@ -145,16 +147,16 @@ class WideMergeTest {
         assertThat(block.take(0)).isSameAs(first);
         assertThat(block.take(slot)).as("the reserved, unfilled slot").isNull();
         assertThat(block.fill(slot, late)).as("the adder's fill after the take").isFalse();
-        assertThat(block.reserve()).isEqualTo(MergeBlock.CLOSED);
-        assertThat(block.tryAdd(late)).isEqualTo(MergeBlock.Added.CLOSED);
+        assertThat(block.reserve()).as("a closed block looks full").isEqualTo(MergeBlock.NO_SLOT);
+        assertThat(block.withMerge(late)).as("a new block, whose push fails on the triggered event").isNotSameAs(block);
     }
 
     @Test
-    void aFullBlockRefusesMoreMerges() {
+    void aMergeJoinsTheBlockOnTopUntilItIsFullThenStartsANewOne() {
         MergeBlock block = new MergeBlock(2, new Merges.MergeEvent(2, false));
-        assertThat(block.tryAdd(new Merges.MergeEvent(2, false))).isEqualTo(MergeBlock.Added.ADDED);
-        assertThat(block.tryAdd(new Merges.MergeEvent(2, false))).isEqualTo(MergeBlock.Added.FULL);
-        assertThat(block.reserve()).isEqualTo(MergeBlock.FULL);
+        assertThat(block.withMerge(new Merges.MergeEvent(2, false))).as("room: taken in").isSameAs(block);
+        assertThat(block.reserve()).isEqualTo(MergeBlock.NO_SLOT);
+        assertThat(block.withMerge(new Merges.MergeEvent(2, false))).as("full: a new block to push").isInstanceOf(MergeBlock.class).isNotSameAs(block);
     }
 
     /**
@@ -182,92 +184,162 @@ class WideMergeTest {
         }
     }
 
+    /** One merge of a {@link Plan}: the pool indices of its inputs, and whether it ignores faults. */
+    record MergeSpec(int[] inputs, boolean ignoresFaults) {
+        @Override
+        public String toString() {
+            return (ignoresFaults ? "ignoring" : "merge") + Arrays.toString(inputs);
+        }
+    }
+
+    /**
+     * A case of the concurrent property: a pool of user events (some cancelled, some chained to the
+     * one before), the merges each builder thread makes over them, the order in which the roots
+     * (the inputs not chained) are finished, and how many threads beside the builders finish them.
+     */
+    record Plan(int triggerThreads, boolean[] cancelled, boolean[] chained, List<List<MergeSpec>> builders, List<Integer> roots) {
+        int pool() {
+            return cancelled.length;
+        }
+
+        static Plan generate(SplittableRandom random) {
+            int pool = random.nextInt(8, 121);
+            int triggerThreads = random.nextInt(1, 4);
+            boolean[] cancelled = new boolean[pool];
+            boolean[] chained = new boolean[pool];
+            for (int i = 0; i < pool; i++) {
+                cancelled[i] = random.nextInt(10) == 0;
+                chained[i] = i > 0 && random.nextInt(3) == 0; // triggered by the one before it
+            }
+            List<List<MergeSpec>> builders = new ArrayList<>();
+            for (int b = 0; b < 2; b++) {
+                List<MergeSpec> merges = new ArrayList<>();
+                for (int m = 0; m < 40; m++) {
+                    int[] inputs = random.ints(4 + random.nextInt(Math.min(pool, 40) - 3), 0, pool).distinct().toArray();
+                    merges.add(new MergeSpec(inputs, random.nextBoolean()));
+                }
+                builders.add(merges);
+            }
+            List<Integer> roots = new ArrayList<>();
+            for (int i = 0; i < pool; i++) {
+                if (!chained[i]) {
+                    roots.add(i);
+                }
+            }
+            for (int i = roots.size() - 1; i > 0; i--) {
+                Collections.swap(roots, i, random.nextInt(i + 1));
+            }
+            return new Plan(triggerThreads, cancelled, chained, builders, roots);
+        }
+
+        /** Fewer merges (a half, a quarter, ... of one builder's), then fewer finishing threads. */
+        List<Plan> smaller() {
+            List<Plan> smaller = new ArrayList<>();
+            for (int b = 0; b < builders.size(); b++) {
+                int builder = b;
+                for (List<MergeSpec> fewer : PropertyCheck.<MergeSpec>dropElements().candidates(builders.get(b))) {
+                    List<List<MergeSpec>> changed = new ArrayList<>(builders);
+                    changed.set(builder, fewer);
+                    smaller.add(new Plan(triggerThreads, cancelled, chained, changed, roots));
+                }
+            }
+            if (triggerThreads > 1) {
+                smaller.add(new Plan(triggerThreads - 1, cancelled, chained, builders, roots));
+            }
+            return smaller;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("pool=" + pool() + " triggerThreads=" + triggerThreads + "\n  cancelled=");
+            for (int i = 0; i < pool(); i++) {
+                text.append(cancelled[i] ? "x" : ".");
+            }
+            text.append("\n  chained=  ");
+            for (int i = 0; i < pool(); i++) {
+                text.append(chained[i] ? "c" : ".");
+            }
+            for (int b = 0; b < builders.size(); b++) {
+                text.append("\n  builder ").append(b).append(": ").append(builders.get(b));
+            }
+            return text.append("\n  root order: ").append(roots).toString();
+        }
+    }
+
     /**
      * Threads build merges over a shared pool of user events while they and other threads trigger
      * and cancel them, some directly and some through chains (so arrivals come from dispatch loops
      * on several threads at once, held by the merge's own thread or counted atomically by others,
      * racing with registration).
      */
-    @Property(tries = 60)
-    void concurrentRegistrationAndTriggeringFinishEveryMergeOnceAfterAllItsInputs(
-            @ForAll long seed, @ForAll @IntRange(min = 8, max = 120) int pool, @ForAll @IntRange(min = 1, max = 3) int triggerThreads)
-            throws InterruptedException {
-        Random random = new Random(seed);
-        int builders = 2;
-        int mergesPerBuilder = 40;
+    @Test
+    void concurrentRegistrationAndTriggeringFinishEveryMergeOnceAfterAllItsInputs() {
+        PropertyCheck.forAll("WideMergeTest#concurrentRegistrationAndTriggeringFinishEveryMergeOnceAfterAllItsInputs", Plan::generate)
+                .tries(TRIES)
+                .shrinkWith(Plan::smaller)
+                .check(WideMergeTest::everyMergeFinishesOnceAfterAllItsInputs);
+    }
+
+    private static void everyMergeFinishesOnceAfterAllItsInputs(Plan plan) throws InterruptedException {
+        int pool = plan.pool();
+        int builders = plan.builders().size();
         UserEventImpl[] inputs = new UserEventImpl[pool];
-        boolean[] cancelled = new boolean[pool];
         for (int i = 0; i < pool; i++) {
             inputs[i] = new UserEventImpl();
-            cancelled[i] = random.nextInt(10) == 0;
-        }
-        int[][][] chosen = new int[builders][mergesPerBuilder][];
-        boolean[][] ignoring = new boolean[builders][mergesPerBuilder];
-        for (int b = 0; b < builders; b++) {
-            for (int m = 0; m < mergesPerBuilder; m++) {
-                chosen[b][m] = random.ints(4 + random.nextInt(Math.min(pool, 40) - 3), 0, pool).distinct().toArray();
-                ignoring[b][m] = random.nextBoolean();
-            }
-        }
-        // A chained input is triggered by the one before it, on whichever thread finishes that one.
-        boolean[] chained = new boolean[pool];
-        for (int i = 1; i < pool; i++) {
-            chained[i] = random.nextInt(3) == 0;
         }
         for (int i = 1; i < pool; i++) {
-            if (chained[i]) {
+            if (plan.chained()[i]) {
                 inputs[i].trigger(inputs[i - 1]);
             }
         }
-
-        Event[][] merges = new Event[builders][mergesPerBuilder];
-        List<Integer> roots = new ArrayList<>();
-        for (int i = 0; i < pool; i++) {
-            if (!chained[i]) {
-                roots.add(i);
-            }
-        }
-        Collections.shuffle(roots, random);
-        // Builders trigger a share of the roots too, between merges: a merge's own thread then
+        List<Integer> roots = plan.roots();
+        // Builders finish a share of the roots too, between merges: a merge's own thread then
         // dispatches some of its arrivals (held, without atomics) while other threads dispatch others.
-        int finishers = builders + triggerThreads;
+        int finishers = builders + plan.triggerThreads();
         IntConsumer finishShare = thread -> {
             for (int r = thread; r < roots.size(); r += finishers) {
                 int i = roots.get(r);
-                if (cancelled[i]) {
+                if (plan.cancelled()[i]) {
                     inputs[i].cancel();
                 } else {
                     inputs[i].trigger();
                 }
             }
         };
-        AtomicIntegerArray told = new AtomicIntegerArray(builders * mergesPerBuilder);
+        Event[][] merges = new Event[builders][];
+        AtomicIntegerArray[] told = new AtomicIntegerArray[builders];
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int b = 0; b < builders; b++) {
             int builder = b;
+            List<MergeSpec> specs = plan.builders().get(b);
+            merges[b] = new Event[specs.size()];
+            told[b] = new AtomicIntegerArray(specs.size());
             threads.add(Thread.ofPlatform().start(() -> {
                 await(start);
-                for (int m = 0; m < mergesPerBuilder; m++) {
+                if (specs.isEmpty()) {
+                    finishShare.accept(builder);
+                }
+                for (int m = 0; m < specs.size(); m++) {
+                    MergeSpec spec = specs.get(m);
                     List<Event> in = new ArrayList<>();
-                    for (int k : chosen[builder][m]) {
+                    for (int k : spec.inputs()) {
                         in.add(inputs[k]);
                     }
-                    if (m == mergesPerBuilder / 2) {
+                    if (m == specs.size() / 2) {
                         finishShare.accept(builder);
                     }
-                    Event merge = ignoring[builder][m] ? Event.mergeIgnoringFaults(in) : Event.merge(in);
+                    Event merge = spec.ignoresFaults() ? Event.mergeIgnoringFaults(in) : Event.merge(in);
                     merges[builder][m] = merge;
-                    int index = builder * mergesPerBuilder + m;
-                    boolean ignores = ignoring[builder][m];
+                    int index = m;
                     EventImpl.of(merge).whenTriggered(new Node() {
                         @Override
                         protected void onTrigger(EventImpl source, Poison poison) {
-                            told.incrementAndGet(index);
+                            told[builder].incrementAndGet(index);
                             for (Event e : in) {
-                                if (!e.hasTriggered() && (poison == null || ignores)) {
-                                    violations.add("merge " + index + " finished while input " + e + " was pending");
+                                if (!e.hasTriggered() && (poison == null || spec.ignoresFaults())) {
+                                    violations.add("merge " + builder + "/" + index + " finished while input " + e + " was pending");
                                 }
                             }
                         }
@@ -289,18 +361,19 @@ class WideMergeTest {
 
         boolean[] poisoned = new boolean[pool];
         for (int i = 0; i < pool; i++) {
-            poisoned[i] = chained[i] ? poisoned[i - 1] : cancelled[i];
+            poisoned[i] = plan.chained()[i] ? poisoned[i - 1] : plan.cancelled()[i];
         }
         for (int b = 0; b < builders; b++) {
-            for (int m = 0; m < mergesPerBuilder; m++) {
+            for (int m = 0; m < merges[b].length; m++) {
+                MergeSpec spec = plan.builders().get(b).get(m);
                 Event merge = merges[b][m];
-                assertThat(merge.await(Duration.ofSeconds(10))).as("merge %d/%d", b, m).isNotEqualTo(Event.Status.PENDING);
+                assertThat(merge.await(Duration.ofSeconds(10))).as("merge %d/%d %s", b, m, spec).isNotEqualTo(Event.Status.PENDING);
                 boolean anyPoisoned = false;
-                for (int k : chosen[b][m]) {
+                for (int k : spec.inputs()) {
                     anyPoisoned |= poisoned[k];
                 }
-                assertThat(merge.isPoisoned()).as("merge %d/%d poisoned", b, m).isEqualTo(anyPoisoned && !ignoring[b][m]);
-                assertThat(told.get(b * mergesPerBuilder + m)).as("waiter of merge %d/%d told", b, m).isEqualTo(1);
+                assertThat(merge.isPoisoned()).as("merge %d/%d %s poisoned", b, m, spec).isEqualTo(anyPoisoned && !spec.ignoresFaults());
+                assertThat(told[b].get(m)).as("waiter of merge %d/%d told", b, m).isEqualTo(1);
             }
         }
         assertThat(violations).isEmpty();

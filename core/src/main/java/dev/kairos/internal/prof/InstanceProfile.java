@@ -1,4 +1,4 @@
-package dev.kairos.internal.mem;
+package dev.kairos.internal.prof;
 
 import dev.kairos.InstanceAllocResult;
 import dev.kairos.InstanceMemoryUsage;
@@ -8,38 +8,37 @@ import dev.kairos.Measurement;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.ProfilingResponse;
 import dev.kairos.RegionInstance;
-import dev.kairos.internal.KairosRuntime;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The measurements of one profiled instance. The allocation result goes out as soon as the memory
- * decides; the timeline, usage and status when the instance's life ends (freed, failed, cancelled).
- * Stages are written under the memory's lock or before events that order them, so plain fields
- * suffice.
+ * The measurements of one profiled instance, the instance's counterpart of {@link OperationProfile}.
+ * The allocation result goes out as soon as the memory decides; the timeline, usage and status when
+ * the instance's life ends (freed, failed, cancelled). Stages are written under the memory's lock
+ * or before events that order them, so plain fields suffice.
  */
-final class InstanceProfile {
-    private final KairosRuntime runtime;
+public final class InstanceProfile {
+    private final ProfileDelivery delivery;
     private final ProfilingRequestSet requests;
     private final long created = System.nanoTime();
     private long ready;
 
-    InstanceProfile(KairosRuntime runtime, ProfilingRequestSet requests) {
-        this.runtime = runtime;
+    public InstanceProfile(ProfileDelivery delivery, ProfilingRequestSet requests) {
+        this.delivery = delivery;
         this.requests = requests;
     }
 
-    void allocResult(RegionInstance instance, boolean success) {
+    public void allocResult(RegionInstance instance, boolean success) {
         if (requests.wants(InstanceAllocResult.class)) {
-            runtime.deliver(requests, new ProfilingResponse(instance, Map.of(InstanceAllocResult.class, new InstanceAllocResult(success))));
+            delivery.deliver(requests, new ProfilingResponse(instance, Map.of(InstanceAllocResult.class, new InstanceAllocResult(success))));
         }
     }
 
-    void ready() {
+    public void ready() {
         ready = System.nanoTime();
     }
 
-    void ended(RegionInstance instance, InstanceStatus status) {
+    public void ended(RegionInstance instance, InstanceStatus status) {
         Map<Class<? extends Measurement>, Measurement> m = new HashMap<>();
         if (requests.wants(InstanceTimeline.class)) {
             boolean deleted = status.result() == InstanceStatus.Result.DESTROYED_SUCCESSFULLY;
@@ -52,7 +51,7 @@ final class InstanceProfile {
             m.put(InstanceStatus.class, status);
         }
         if (!m.isEmpty()) {
-            runtime.deliver(requests, new ProfilingResponse(instance, m));
+            delivery.deliver(requests, new ProfilingResponse(instance, m));
         }
     }
 }

@@ -1,0 +1,91 @@
+#!/bin/sh
+# The kairos command's ahead-of-time cache (JDK 25's AOT cache: JEPs 483, 514, 515): the classes a
+# training run loaded and linked, and the method profiles it gathered, so that a later start maps
+# them instead of loading, verifying and profiling again. See docs/PERFORMANCE.md, "Start-up".
+#
+#   aot-cache.sh build JAVA CACHE CLASSPATH   train and write CACHE, unless it is current
+#   aot-cache.sh check JAVA CACHE CLASSPATH   exit 0 if CACHE is current, 1 if not
+#
+# CLASSPATH is what the kairos command runs with: cli/target/kairos.jar (its manifest adds lib/*), or
+# the GPU bundle's "lib/*". A cache serves only the JVM that made it, the same class path with jars
+# of the same size and modification time, and the same --enable-native-access; anything else makes
+# the JVM print errors and run without it. So beside CACHE lies CACHE.stamp, which records the JVM
+# and every jar's size and time: "current" means the stamp matches, and users of the cache check it
+# rather than let the JVM complain (copying a folder without keeping file times changes them).
+#
+# The training run is dev.kairos.cli.Training (the usage help, the version, the tutorial in both
+# layouts) with --cuda auto, so on a GPU machine it trains the GPU path too. Run with the same
+# options as the command: --enable-native-access=ALL-UNNAMED. About 5-15 s on 2 cores.
+set -eu
+
+mode=$1
+java=$2
+cache=$3
+classpath=$4
+
+# One line per jar of the class path (name, size, time), then the JVM's vendor and version: what the
+# JVM checks before it maps a cache. Written with few processes, since ./kairos checks at every start.
+stamp() {
+  jars=""
+  old_ifs=$IFS
+  IFS=:
+  set -f # split the class path on ':' without expanding its wildcard yet
+  for entry in $classpath; do
+    set +f
+    case $entry in
+      *'*')
+        for jar in "${entry%\*}"*.jar; do jars="$jars $jar"; done
+        ;;
+      *)
+        jars="$jars $entry"
+        case $entry in */*) dir=${entry%/*} ;; *) dir=. ;; esac
+        for jar in "$dir"/lib/*.jar; do # the jar's manifest class path
+          if [ -f "$jar" ]; then jars="$jars $jar"; fi
+        done
+        ;;
+    esac
+    set -f
+  done
+  set +f
+  IFS=$old_ifs
+  # shellcheck disable=SC2086 # the list is split on purpose; its paths hold no spaces
+  stat -c '%n %s %Y' $jars 2>/dev/null || stat -f '%N %z %m' $jars # GNU, else BSD and macOS
+  release="${java%/*}/../release"
+  if [ -f "$release" ]; then
+    while IFS= read -r line; do
+      case $line in IMPLEMENTOR=* | JAVA_RUNTIME_VERSION=*) echo "$line" ;; esac
+    done < "$release"
+  else
+    "$java" -version 2>&1
+  fi
+}
+
+current() {
+  [ -f "$cache" ] && [ -f "$cache.stamp" ] && stamp | cmp -s - "$cache.stamp"
+}
+
+case $mode in
+  check)
+    current
+    ;;
+  build)
+    if current; then
+      echo "[aot-cache] $cache is current"
+      exit 0
+    fi
+    rm -f "$cache" "$cache.stamp" "$cache.config"
+    # -Xlog:aot=error: the JVM lists every class it leaves out (picocli's, compiled for Java 5, cannot
+    # be linked ahead of time), which is expected and no error.
+    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$cache.config" \
+      -cp "$classpath" dev.kairos.cli.Training
+    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$cache.config" \
+      -XX:AOTCache="$cache" -cp "$classpath" >/dev/null
+    rm -f "$cache.config"
+    stamp > "$cache.stamp"
+    echo "[aot-cache] $cache: $(du -h "$cache" | cut -f1)"
+    ;;
+  *)
+    echo "usage: aot-cache.sh build|check JAVA CACHE CLASSPATH" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,38 @@
+package dev.kairos.cli;
+
+import dev.kairos.KairosConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --trace FILE}: where a command's runtime writes its timeline. A command that starts several
+ * runtimes at once (deferred and eager) gives each but the first a variant, written beside FILE
+ * with the variant before the extension: {@code t.json}, {@code t-eager.json}.
+ */
+public final class TraceOption {
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write the run's timeline to FILE, in the Trace Event Format that ui.perfetto.dev and chrome://tracing "
+                    + "open: a track per processor with a slice per task, per memory its instances and bytes in use, the "
+                    + "allocation decisions, copies and fills. A second runtime (the eager one) writes beside it, -eager before the "
+                    + "extension (t.json, t-eager.json). Off by default.")
+    Path file;
+
+    /** The trace file of the runtime called {@code variant} (null: the first, or only, one), if one was asked for. */
+    public Optional<Path> path(String variant) {
+        return Optional.ofNullable(file).map(f -> variant == null ? f : sibling(f, variant));
+    }
+
+    /** {@code config} tracing to {@link #path(String)}; unchanged without {@code --trace}. */
+    public KairosConfig apply(KairosConfig config, String variant) {
+        return path(variant).map(p -> config.toBuilder().trace(p).build()).orElse(config);
+    }
+
+    /** {@code dir/t.json} with variant {@code eager}: {@code dir/t-eager.json}. */
+    static Path sibling(Path file, String variant) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String renamed = dot > 0 ? name.substring(0, dot) + "-" + variant + name.substring(dot) : name + "-" + variant;
+        return file.resolveSibling(renamed);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.kairos.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command tree built as far as the arguments need: every command's usage help is what the
+ * whole tree, built eagerly, prints, and what the arguments do not select is not built.
+ */
+class CommandGroupTest {
+
+    /** The whole tree, every subcommand built in full: what picocli builds from {@code @Command(subcommands = ...)}. */
+    private static CommandLine eager(Object command) {
+        CommandLine line = new CommandLine(command);
+        if (command instanceof CommandGroup group) {
+            for (Class<?> type : group.subcommands()) {
+                line.addSubcommand(type.getAnnotation(Command.class).name(), eager(instantiate(type)));
+            }
+        }
+        return line;
+    }
+
+    private static Object instantiate(Class<?> type) {
+        try {
+            var constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(type + " cannot be created", e);
+        }
+    }
+
+    private static CommandLine at(CommandLine root, List<String> path) {
+        CommandLine line = root;
+        for (String name : path) {
+            line = line.getSubcommands().get(name);
+        }
+        return line;
+    }
+
+    /** Every command's path from the root: [], [run], [run, deferred-allocation], ... */
+    private static void paths(CommandLine line, List<String> path, List<List<String>> into) {
+        into.add(path);
+        line.getSubcommands().forEach((name, sub) -> {
+            List<String> longer = new ArrayList<>(path);
+            longer.add(name);
+            paths(sub, longer, into);
+        });
+    }
+
+    @Test
+    void everyCommandsUsageIsTheEagerTreesWhenTheArgumentsSelectIt() {
+        CommandLine whole = eager(new Main());
+        List<List<String>> all = new ArrayList<>();
+        paths(whole, List.of(), all);
+        assertThat(all).hasSizeGreaterThan(10).contains(List.of("bench", "pipeline"), List.of("run", "deferred-allocation"));
+        for (List<String> path : all) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            CommandLine lazy = CommandGroup.build(new Main(), args.toArray(String[]::new));
+            assertThat(at(lazy, path).getUsageMessage()).as("usage of %s", path).isEqualTo(at(whole, path).getUsageMessage());
+        }
+    }
+
+    @Test
+    void helpNameSelectsThatCommand() {
+        CommandLine whole = eager(new Main());
+        CommandLine lazy = CommandGroup.build(new Main(), "help", "machine");
+        assertThat(at(lazy, List.of("machine")).getUsageMessage()).isEqualTo(at(whole, List.of("machine")).getUsageMessage());
+    }
+
+    @Test
+    void onlyTheSelectedBranchIsBuilt() {
+        CommandLine lazy = CommandGroup.build(new Main(), "run", "deferred-allocation", "--cpus", "1");
+        assertThat(at(lazy, List.of("run", "deferred-allocation")).getCommandSpec().findOption("--cpus")).isNotNull();
+        assertThat(at(lazy, List.of("machine")).getCommandSpec().options()).isEmpty();
+        assertThat(at(lazy, List.of("bench")).getSubcommands()).isEmpty();
+        CommandLine version = CommandGroup.build(new Main(), "--version");
+        assertThat(version.getSubcommands().values()).allSatisfy(sub -> assertThat(sub.getSubcommands()).isEmpty());
+    }
+
+    @Test
+    void theVersionWithoutPicocliIsPicocliStandardVersion() {
+        StringWriter picocli = new StringWriter();
+        CommandGroup.build(new Main(), "--version").printVersionHelp(new PrintWriter(picocli, true));
+        for (String option : List.of("--version", "-V")) {
+            Cli version = Cli.run(option);
+            assertThat(version.exitCode()).isZero();
+            assertThat(version.out()).startsWith("kairos ").isEqualTo(picocli.toString());
+        }
+    }
+
+    @Test
+    void theCommandLineSuggestsForAMistypedName() {
+        Cli typo = Cli.run("machin");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("machine");
+    }
+}
