@@ -269,7 +269,7 @@ public final class MemoryImpl implements Memory {
                 decision = planner.decide(instance.allocation, effects);
                 if (decision == Phase.PROMISED) {
                     deferredAllocations++;
-                    runtime.tracer().allocationAccepted(this, instance, instance.allocation.bytes(), instance.allocation.plannedOffset());
+                    runtime.tracer().allocationAccepted(this, instance, instance.allocation.bytes(), plannedOrHeld(instance.allocation));
                 }
             }
             queueContinuation();
@@ -286,6 +286,15 @@ public final class MemoryImpl implements Memory {
             instance.profile.allocResult(instance, true);
         }
         effects.run();
+    }
+
+    /**
+     * Where an accepted allocation is planned, for the trace: the pass that accepted it may already
+     * have completed it (then where it landed) or even freed it (where it was).
+     */
+    private static long plannedOrHeld(Allocation<InstanceImpl> allocation) {
+        Phase phase = allocation.phase();
+        return phase.promised() ? allocation.plannedOffset() : phase == Phase.LIVE || phase == Phase.FREED ? allocation.offset() : -1;
     }
 
     // ---------------------------------------------------------------- destroy
