@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The deferred-allocation contract (docs/DEFERRED_ALLOCATION.md: rules 1-6, examples E1-E9), as scripted
- * scenarios, run on every managed memory kind the machine has. Each module that provides memories
+ * scenarios, and the lifetime checks (no use after destroy or close), run on every managed memory kind
+ * the machine has. Each module that provides memories
  * subclasses it with the way it starts a runtime, so GPU memories inherit the whole suite.
  */
 public abstract class MemoryContract {
@@ -32,6 +33,18 @@ public abstract class MemoryContract {
         }
         return kinds.stream().flatMap(kind -> scenarios().stream()
                 .map(s -> DynamicTest.dynamicTest(s.name() + " on " + kind, () -> s.runOn(kind, this::start))));
+    }
+
+    /** Use after destroy and after close, through an accessor, a copy and a fill ({@link LifetimeScenario}). */
+    @TestFactory
+    Stream<DynamicTest> noUseAfterDestroyOrCloseOnEveryManagedMemory() {
+        List<MemoryKind> kinds;
+        try (Kairos probe = start(AllocationScenario.named("probe").config())) {
+            kinds = probe.machine().memories().stream().map(m -> m.kind()).distinct().toList();
+        }
+        return kinds.stream().flatMap(kind -> LifetimeScenario.checks().stream()
+                .map(c -> DynamicTest.dynamicTest(c.getKey() + " on " + kind,
+                        () -> LifetimeScenario.runOn(kind, this::start, c.getValue()))));
     }
 
     static List<AllocationScenario> scenarios() {
