@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The deferred-allocation contract (docs/DEFERRED_ALLOCATION.md: rules 1-6, examples E1-E7), as scripted
+ * The deferred-allocation contract (DEFERRED_ALLOCATION.md: rules 1-6, examples E1-E7), as scripted
  * scenarios, run on every managed memory kind the machine has. Each module that provides memories
  * subclasses it with the way it starts a runtime, so GPU memories inherit the whole suite.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of docs/DEFERRED_ALLOCATION.md, one memory at a time. Capacities are counted in buckets of
+ * The rules of DEFERRED_ALLOCATION.md, one memory at a time. Capacities are counted in buckets of
  * one tutorial instance (1 398 112 bytes); effects are written with offsets in buckets.
  */
 class AllocationPlannerTest {
