@@ -69,7 +69,7 @@ class AllocationPlannerPropertiesTest {
         assertThat(coverage.completedAtPlan).isGreaterThan(1000);
         assertThat(coverage.completedElsewhere).isGreaterThan(200);
         assertThat(coverage.moved).isGreaterThan(100);
-        assertThat(coverage.refusedEarly).isGreaterThan(20);
+        assertThat(coverage.refusedEarly).isGreaterThan(5);  // rare (the E9 refusal): a run of 4000 scripts once reached only 20
         assertThat(coverage.failedOnCancelledRelease).isGreaterThan(100);
         assertThat(coverage.refusedSecondDestroy).isGreaterThan(1000);
     }
