@@ -6,7 +6,7 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
-import dev.kairos.internal.mem.AllocFailure;
+import dev.kairos.internal.mem.Allocation;
 import dev.kairos.internal.mem.AllocationPlanner;
 import dev.kairos.internal.mem.RangeAllocator;
 import java.util.ArrayList;
@@ -30,10 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Allocation under fragmentation, at three depths: the {@link RangeAllocator} alone, the
- * {@link AllocationPlanner} (Realm's rules, no pressure), and {@code RegionInstance.create} +
- * {@code destroy} through the public API. Each operation frees a random live block (random free
- * order) and allocates one of a random size between 16 bytes and 4 KiB, so {@code live} blocks stay
- * allocated; {@code live} = 0 is create-then-destroy on an empty allocator.
+ * {@link AllocationPlanner} (the deferred-allocation rules, no pressure), and
+ * {@code RegionInstance.create} + {@code destroy} through the public API. Each operation frees a
+ * random live block (random free order) and allocates one of a random size between 16 bytes and
+ * 4 KiB, so {@code live} blocks stay allocated; {@code live} = 0 is create-then-destroy on an empty
+ * allocator.
+ *
+ * <p>{@link #pressureDrain} is the planner under pressure: {@code waiting} accepted allocations
+ * drained by as many releases in random order (see {@link Pressure}); divide its time by
+ * {@code waiting} for the time per completed allocation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -108,61 +113,119 @@ public class AllocatorBenchmarks {
         return offset;
     }
 
-    /** Effects that do nothing: the planner's decisions are the subject. */
-    static final class NoEffects implements AllocationPlanner.Effects {
-        @Override
-        public void allocated(AllocationPlanner.Request request, long offset) {}
+    /** Effects that count completions: the planner's decisions are the subject. */
+    static final class Counting implements AllocationPlanner.Effects<Void> {
+        long allocated;
 
         @Override
-        public void failed(AllocationPlanner.Request request, AllocFailure failure) {
-            throw new IllegalStateException("allocation failed: " + failure.message());
+        public void allocated(Allocation<Void> allocation) {
+            allocated++;
         }
 
         @Override
-        public void released(AllocationPlanner.Release release) {}
+        public void failed(Allocation<Void> allocation) {
+            throw new IllegalStateException("allocation failed: " + allocation.failure().message());
+        }
+
+        @Override
+        public void released(Allocation<Void> allocation, boolean heldBytes) {}
     }
 
     @State(Scope.Thread)
     public static class Planner {
-        final NoEffects effects = new NoEffects();
-        AllocationPlanner planner;
-        AllocationPlanner.Request[] requests;
+        final Counting effects = new Counting();
+        AllocationPlanner<Void> planner;
+        List<Allocation<Void>> requests;
 
         @Setup(Level.Trial)
         public void fill(Draws d) {
-            planner = new AllocationPlanner(CAPACITY, true);
-            requests = new AllocationPlanner.Request[Math.max(d.live, 1)];
+            planner = new AllocationPlanner<>(CAPACITY, true);
+            requests = new ArrayList<>(Math.max(d.live, 1));
             for (int i = 0; i < d.live; i++) {
-                requests[i] = allocate(d.sizes[d.next()]);
+                requests.add(allocate(d.sizes[d.next()]));
             }
         }
 
-        AllocationPlanner.Request allocate(long bytes) {
-            AllocationPlanner.Request r = planner.newRequest(bytes, ALIGNMENT, null);
+        Allocation<Void> allocate(long bytes) {
+            Allocation<Void> r = planner.newRequest(bytes, ALIGNMENT, null);
             planner.decide(r, effects);
             return r;
         }
 
-        void release(AllocationPlanner.Request r) {
-            planner.triggerRelease(planner.registerRelease(r), effects);
+        void release(Allocation<Void> r) {
+            planner.registerRelease(r);
+            planner.triggerRelease(r, effects);
         }
     }
 
     /** newRequest + decide, registerRelease + triggerRelease: what a memory does under its lock. */
     @Benchmark
-    public AllocationPlanner.Request planner(Planner p, Draws d) {
+    public Allocation<Void> planner(Planner p, Draws d) {
         int i = d.next();
-        AllocationPlanner.Request fresh;
+        Allocation<Void> fresh;
         if (d.live == 0) {
             fresh = p.allocate(d.sizes[i]);
             p.release(fresh);
             return fresh;
         }
         int v = d.victims[i];
-        p.release(p.requests[v]);
+        p.release(p.requests.get(v));
         fresh = p.allocate(d.sizes[i]);
-        p.requests[v] = fresh;
+        p.requests.set(v, fresh);
         return fresh;
+    }
+
+    /**
+     * A memory of {@code waiting} slots, full; every instance's destroy is registered (its
+     * precondition not triggered), then {@code waiting} one-slot requests are accepted, each planned
+     * over one of those slots. Built before every invocation, untimed.
+     */
+    @State(Scope.Thread)
+    public static class Pressure {
+        @Param({"1000", "10000", "100000"})
+        public int waiting;
+
+        final Counting effects = new Counting();
+        AllocationPlanner<Void> planner;
+        List<Allocation<Void>> releaseOrder;
+
+        @Setup(Level.Invocation)
+        public void fill() {
+            planner = new AllocationPlanner<>(waiting * ALIGNMENT, true);
+            List<Allocation<Void>> held = new ArrayList<>(waiting);
+            for (int i = 0; i < waiting; i++) {
+                Allocation<Void> h = planner.newRequest(ALIGNMENT, ALIGNMENT, null);
+                planner.decide(h, effects);
+                planner.registerRelease(h);
+                held.add(h);
+            }
+            for (int i = 0; i < waiting; i++) {
+                planner.decide(planner.newRequest(ALIGNMENT, ALIGNMENT, null), effects);
+            }
+            java.util.Collections.shuffle(held, new java.util.Random(42));
+            releaseOrder = held;
+            effects.allocated = 0;
+        }
+    }
+
+    /**
+     * Every release of the pressure state triggers, in random order: each completes one accepted
+     * allocation (the oldest takes the freed slot, and the promise planned there moves to the slot
+     * the oldest was planned in). Time per completed allocation = score / {@code waiting}.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
+    public long pressureDrain(Pressure p) {
+        for (Allocation<Void> h : p.releaseOrder) {
+            p.planner.triggerRelease(h, p.effects);
+        }
+        if (p.effects.allocated != p.waiting) {
+            throw new IllegalStateException("drained " + p.effects.allocated + " of " + p.waiting);
+        }
+        return p.effects.allocated;
     }
 
     @State(Scope.Thread)

@@ -445,6 +445,7 @@ public final class KairosRuntime {
         if (leaked > 0) {
             log.warn("{} closed with {} instance(s) never destroyed, holding {} bytes; freeing them now", this, leaked, leakedBytes);
         }
+        machine.memoryImpls().forEach(MemoryImpl::closeScopes);  // no accessor may outlive the bytes freed next
         if (stuck == null) {
             stopEverything(true);
             return;

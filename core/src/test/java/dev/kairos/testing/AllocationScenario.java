@@ -196,6 +196,12 @@ public final class AllocationScenario {
                 .as("destroy of %s", inst).isEqualTo(Event.Status.POISONED));
     }
 
+    /** The instance holds its bytes starting at bucket {@code bucket} of its memory. */
+    public AllocationScenario expectPlacedAt(String inst, long bucket) {
+        return step("expect " + inst + " at bucket " + bucket, r -> assertThat(MemoryImpl.offsetOf(r.instance(inst)))
+                .as("offset of %s", inst).isEqualTo(bucket * BUCKET));
+    }
+
     /** Bytes in use, in buckets. */
     public AllocationScenario expectUsed(long buckets) {
         return step("expect used " + buckets, r -> assertThat(r.memory.used()).as("used bytes").isEqualTo(buckets * BUCKET));

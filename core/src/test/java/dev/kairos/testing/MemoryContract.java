@@ -15,8 +15,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The deferred-allocation contract (DEFERRED_ALLOCATION.md: rules 1-6, examples E1-E7), as scripted
- * scenarios, run on every managed memory kind the machine has. Each module that provides memories
+ * The deferred-allocation contract (docs/DEFERRED_ALLOCATION.md: rules 1-6, examples E1-E9), as scripted
+ * scenarios, and the lifetime checks (no use after destroy or close), run on every managed memory kind
+ * the machine has. Each module that provides memories
  * subclasses it with the way it starts a runtime, so GPU memories inherit the whole suite.
  */
 public abstract class MemoryContract {
@@ -32,6 +33,18 @@ public abstract class MemoryContract {
         }
         return kinds.stream().flatMap(kind -> scenarios().stream()
                 .map(s -> DynamicTest.dynamicTest(s.name() + " on " + kind, () -> s.runOn(kind, this::start))));
+    }
+
+    /** Use after destroy and after close, through an accessor, a copy and a fill ({@link LifetimeScenario}). */
+    @TestFactory
+    Stream<DynamicTest> noUseAfterDestroyOrCloseOnEveryManagedMemory() {
+        List<MemoryKind> kinds;
+        try (Kairos probe = start(AllocationScenario.named("probe").config())) {
+            kinds = probe.machine().memories().stream().map(m -> m.kind()).distinct().toList();
+        }
+        return kinds.stream().flatMap(kind -> LifetimeScenario.checks().stream()
+                .map(c -> DynamicTest.dynamicTest(c.getKey() + " on " + kind,
+                        () -> LifetimeScenario.runOn(kind, this::start, c.getValue()))));
     }
 
     static List<AllocationScenario> scenarios() {
@@ -92,12 +105,31 @@ public abstract class MemoryContract {
                             previous.await();
                         })
                         .expectUsed(0).expectPeak(1),
-                AllocationScenario.named("releases triggered in the reverse of request order").capacity(2)
+                AllocationScenario.named("E8: promises move so that older requests complete in freed bytes").capacity(5)
+                        .allocate("A", 1).allocate("B", 1).allocate("C", 2).allocate("D", 1)
+                        .expectPlacedAt("A", 0).expectPlacedAt("B", 1).expectPlacedAt("C", 2).expectPlacedAt("D", 4)
+                        .destroyAfter("A", "XA").allocate("E", 1).expectAccepted("E")
+                        .destroyAfter("B", "XB").allocate("F", 1).expectAccepted("F")
+                        .destroyAfter("C", "XC").allocate("G", 2).expectAccepted("G")
+                        .destroyAfter("D", "XD")
+                        .trigger("XC").expectReady("E", "F").expectPlacedAt("E", 2).expectPlacedAt("F", 3).expectNotReady("G")
+                        .allocate("H", 1).expectAccepted("H")
+                        .trigger("XA").expectNotReady("G")
+                        .trigger("XB").expectReady("G").expectPlacedAt("G", 0).expectNotReady("H")
+                        .trigger("XD").expectReady("H").expectPlacedAt("H", 4).expectUsed(5),
+                AllocationScenario.named("E9: a small request never takes the only hole a larger promise can have").capacity(3)
+                        .allocate("A", 1).allocate("B", 1).allocate("C", 1)
+                        .destroyAfter("A", "X").allocate("D", 1).expectAccepted("D")
+                        .destroyAfter("B", "Y").destroyAfter("C", "Z").allocate("E", 2).expectAccepted("E")
+                        .trigger("Y").expectNotReady("D", "E")
+                        .trigger("X").expectReady("D").expectPlacedAt("D", 0).expectNotReady("E")
+                        .trigger("Z").expectReady("E").expectPlacedAt("E", 1).expectUsed(3),
+                AllocationScenario.named("releases triggered in the reverse of request order: the older promise goes first").capacity(2)
                         .allocate("A", 1).allocate("B", 1)
                         .destroyAfter("A", "X").allocate("C", 1).expectAccepted("C")
                         .destroyAfter("B", "Y").allocate("D", 1).expectAccepted("D")
-                        .trigger("Y").expectReady("D").expectNotReady("C")
-                        .trigger("X").expectReady("C").expectUsed(2),
+                        .trigger("Y").expectReady("C").expectPlacedAt("C", 1).expectNotReady("D")
+                        .trigger("X").expectReady("D").expectPlacedAt("D", 0).expectUsed(2),
                 AllocationScenario.named("a cancelled release nobody counted on fails nothing").capacity(3)
                         .allocate("A", 1).allocate("B", 1)
                         .destroyAfter("A", "X")

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The property runner that replaced jqwik: tries, seeds that re-run one case, and shortened failures. */
+/** The property runner: tries, seeds that re-run one case, and shortened failures. */
 class PropertyCheckTest {
 
     private static List<Integer> randomList(java.util.SplittableRandom random) {

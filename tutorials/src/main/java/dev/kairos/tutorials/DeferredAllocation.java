@@ -324,6 +324,8 @@ public final class DeferredAllocation {
         private final UserEvent start;
         private Event prev;
         private long scheduled;
+        /** Every destroy scheduled so far, merged a part at a time. */
+        private Event freed = Event.NO_EVENT;
 
         private Chain(Kairos kairos, Tasks tasks, Plan plan) {
             this.tasks = tasks;
@@ -336,6 +338,11 @@ public final class DeferredAllocation {
         /** Trigger it to start the chain. */
         public UserEvent start() {
             return start;
+        }
+
+        /** Triggers once every batch scheduled so far gave its bytes back. */
+        public Event freed() {
+            return freed;
         }
 
         /** Batches scheduled so far. */
@@ -351,15 +358,18 @@ public final class DeferredAllocation {
         public List<Event> scheduleNext(long count) {
             long end = Math.min(plan.batches(), scheduled + count);
             List<Event> readers = new ArrayList<>((int) (end - scheduled));
+            List<Event> destroys = new ArrayList<>((int) (end - scheduled) + 1);
+            destroys.add(freed);
             for (long i = scheduled; i < end; i++) {
-                prev = scheduleBatch(i);
+                prev = scheduleBatch(i, destroys);
                 readers.add(prev);
             }
             scheduled = end;
+            freed = Event.merge(destroys);
             return readers;
         }
 
-        private Event scheduleBatch(long i) {
+        private Event scheduleBatch(long i, List<Event> destroys) {
             RegionInstance inst = RegionInstance.create(plan.memory(), bounds, FIELD_SIZES, plan.blockSize(),
                     plan.eager() ? Event.NO_EVENT : prev);
             Batch batch = new Batch(i, inst, bounds);
@@ -368,7 +378,7 @@ public final class DeferredAllocation {
             Event written = plan.processor().spawn(tasks.writer(), batch, writerReady);
             if (plan.verifyOn() == null) {
                 Event read = plan.processor().spawn(tasks.reader(), batch, written);
-                inst.destroy(freeAfter(read));
+                destroys.add(inst.destroy(freeAfter(read)));
                 return read;
             }
             // The copy gets its bytes when the writer is done, and gives them back after the reader.
@@ -380,9 +390,9 @@ public final class DeferredAllocation {
                     ProfilingRequestSet.NONE, written);
             // The source goes as soon as it is copied: registered before the reader, so it is freed
             // before anything the reader's completion lets run can ask for bytes.
-            inst.destroy(freeAfter(copied));
+            destroys.add(inst.destroy(freeAfter(copied)));
             Event read = plan.verifyOn().processor().spawn(tasks.reader(), new Batch(i, check, bounds), copied);
-            check.destroy(freeAfter(read));
+            destroys.add(check.destroy(freeAfter(read)));
             return read;
         }
     }

@@ -6,12 +6,15 @@ import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
+import dev.kairos.UserEvent;
 import dev.kairos.cli.Sizes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Option;
  * thread, and what is timed is the memory's bookkeeping (layout, planner, range allocator, events).
  */
 @Command(name = "alloc",
-        header = "Instance create + destroy pairs per second, on an empty memory and with many live instances.", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Instance create + destroy pairs per second, on an empty memory and with many live instances; draining accepted allocations.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Create + destroy of small instances in SYSTEM memory through the public API (no preconditions, so both take "
                     + "effect at once on the calling thread). Sizes are random between --min-bytes and --max-bytes (one 8-byte "
@@ -31,7 +34,11 @@ import picocli.CommandLine.Option;
             "  live=N     under fragmentation: N instances of random sizes stay live; each step destroys a random one (random "
                     + "free order) and creates one of a new random size. One row per N of --live: if the cost does not grow "
                     + "linearly with N, the rows stay close.",
-            "The figure is create + destroy pairs per second (one pair = two operations).",
+            "  pressure=N N accepted allocations drained: the memory is full (one large instance and N one-slot instances of 64 "
+                    + "bytes, each with a destroy gated on its own user event), N one-slot creates are all accepted (each "
+                    + "counts on those destroys), then the N events trigger in random order. The figure is the time from the "
+                    + "first trigger to the last ready() per completed allocation; it stays flat if draining costs O(N log N).",
+            "The figure of empty and live=N is create + destroy pairs per second (one pair = two operations).",
             "",
             "Realm has no figure for this shape. Target: at least 5 M pairs/s with no pending releases, and no linear growth "
                     + "with the number of live instances.",
@@ -39,6 +46,9 @@ import picocli.CommandLine.Option;
         })
 final class AllocBench extends BenchCommand.Benchmark {
     private static final Map<Integer, Long> FIELD = Map.of(1, 8L);
+    /** One slot of the pressure case: a cache line, SYSTEM memory's placement alignment. */
+    private static final long SLOT = 64;
+    private static final Unit MICROS_PER_ALLOCATION = new Unit("µs/allocation", false, Unit.Style.DECIMAL);
 
     @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
     int ops = 1_000_000;
@@ -46,6 +56,10 @@ final class AllocBench extends BenchCommand.Benchmark {
     @Option(names = "--live", paramLabel = "N[,N...]", split = ",",
             description = "Live instance counts of the fragmented cases. Default: 1000,10000,100000.")
     int[] live = {1_000, 10_000, 100_000};
+
+    @Option(names = "--waiting", paramLabel = "N[,N...]", split = ",",
+            description = "Accepted allocations of the pressure cases. Default: 1000,10000,100000.")
+    int[] waiting = {1_000, 10_000, 100_000};
 
     @Option(names = "--min-bytes", paramLabel = "SIZE", converter = Sizes.class, description = "Smallest instance. Default: 16.")
     long minBytes = 16;
@@ -66,6 +80,7 @@ final class AllocBench extends BenchCommand.Benchmark {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("ops", ops);
         p.put("live", Arrays.toString(live));
+        p.put("waiting", Arrays.toString(waiting));
         p.put("minBytes", minBytes);
         p.put("maxBytes", maxBytes);
         p.put("seed", seed);
@@ -90,6 +105,12 @@ final class AllocBench extends BenchCommand.Benchmark {
                         + " bytes > --sysmem=" + capacity + "; raise --sysmem or lower --max-bytes");
             }
         }
+        for (int n : waiting) {
+            if (n < 1 || n * SLOT >= capacity) {
+                throw bad("--waiting=" + n + " must be >= 1 and leave room for the filler: " + n + " x " + SLOT + " bytes >= --sysmem="
+                        + capacity + "; raise --sysmem or lower --waiting");
+            }
+        }
     }
 
     @Override
@@ -109,8 +130,13 @@ final class AllocBench extends BenchCommand.Benchmark {
                     i.destroy();
                 }
             }
+            for (int n : waiting) {
+                run(report, "pressure=" + Sizes.group(n), List.of(Metric.of("per completion", MICROS_PER_ALLOCATION)),
+                        () -> new double[] {pressure(kairos, sys, n)});
+            }
         }
         report.note("pairs/s: one pair is one create and one destroy; every instance is ready (and freed) before the call returns.");
+        report.note("pressure: time from the first release to the last ready() of N accepted allocations, divided by N.");
     }
 
     /** The random choices of one run, drawn before timing so the generator is not measured. */
@@ -177,6 +203,48 @@ final class AllocBench extends BenchCommand.Benchmark {
         long nanos = System.nanoTime() - t0;
         checkNoFailures(sys);
         return perSecond(rects.length, nanos);
+    }
+
+    /**
+     * N accepted allocations drained by N releases in random order (each release lets the oldest
+     * waiting allocation complete in the slot it frees, and the promise planned there moves): the
+     * microseconds from the first trigger to the last ready(), per completed allocation.
+     */
+    private double pressure(Kairos kairos, Memory sys, int n) {
+        if (sys.used() != 0) {
+            throw new IllegalStateException(sys + " is not empty before the pressure case: used=" + sys.used());
+        }
+        RegionInstance filler = RegionInstance.create(sys, Rect.of(0, (sys.capacity() - n * SLOT) / 8 - 1), FIELD, 1,
+                Event.NO_EVENT);
+        Rect slot = Rect.of(0, SLOT / 8 - 1);
+        List<UserEvent> releases = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            UserEvent release = kairos.createUserEvent();
+            RegionInstance.create(sys, slot, FIELD, 1, Event.NO_EVENT).destroy(release);
+            releases.add(release);
+        }
+        long deferredBefore = sys.stats().deferredAllocations();
+        List<RegionInstance> accepted = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            accepted.add(RegionInstance.create(sys, slot, FIELD, 1, Event.NO_EVENT));
+        }
+        if (sys.stats().deferredAllocations() - deferredBefore != n) {
+            throw new IllegalStateException("only " + (sys.stats().deferredAllocations() - deferredBefore) + " of " + n
+                    + " allocations were accepted in " + sys + ": the case measures nothing");
+        }
+        Collections.shuffle(releases, new Random(seed));
+        long t0 = System.nanoTime();
+        for (UserEvent release : releases) {
+            release.trigger();
+        }
+        for (RegionInstance a : accepted) {
+            a.ready().await();
+        }
+        long nanos = System.nanoTime() - t0;
+        checkNoFailures(sys);
+        Event.merge(accepted.stream().map(RegionInstance::destroy).toList()).await();
+        filler.destroy().await();
+        return nanos / 1e3 / n;
     }
 
     /** A refused allocation would be timed as a cheap one: such a run is not a measurement. */

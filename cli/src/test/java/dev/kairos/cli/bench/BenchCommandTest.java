@@ -101,8 +101,9 @@ class BenchCommandTest {
     }
 
     @Test
-    void allocRunsEmptyAndOneCasePerLiveCount() {
-        assertTableAndJson(bench("alloc", "--ops", "500", "--live", "10,100"), "alloc", "empty", "live=10", "live=100");
+    void allocRunsEmptyAndOneCasePerLiveCountAndPerWaitingCount() {
+        assertTableAndJson(bench("alloc", "--ops", "500", "--live", "10,100", "--waiting", "10,100"), "alloc", "empty",
+                "live=10", "live=100", "pressure=10", "pressure=100");
     }
 
     @Test

@@ -89,6 +89,7 @@ public final class Copies {
 
     private static FieldLayout checkField(Rect rect, CopyField field) {
         RegionInstance instance = field.instance();
+        MemoryImpl.checkUsable(instance, "copy or fill");
         if (!instance.layout().bounds().contains(rect)) {
             throw new IllegalArgumentException("copy rect " + rect + " is outside " + instance + " bounds="
                     + instance.layout().bounds());
@@ -137,6 +138,8 @@ public final class Copies {
         private final List<Pair> pairs;
         private final byte[] fillValue;
         private final AtomicInteger enginesLeft = new AtomicInteger();
+        /** The instances whose bytes the engines use, held until every engine is done (set before they run). */
+        private List<RegionInstance> pinned = List.of();
 
         CopyOp(KairosRuntime runtime, Rect rect, List<Pair> pairs, byte[] fillValue, ProfilingRequestSet profiling) {
             super(runtime.operations(), runtime.profiling(), profiling);
@@ -163,6 +166,11 @@ public final class Copies {
                 end(OperationStatus.Result.COMPLETED_SUCCESSFULLY, null);
                 return;
             }
+            IllegalStateException gone = pinAll();
+            if (gone != null) {
+                end(OperationStatus.Result.COMPLETED_WITH_ERRORS, new Poison(gone));
+                return;
+            }
             Map<CopyEngine, List<Pair>> byEngine = new LinkedHashMap<>();
             for (Pair p : pairs) {
                 byEngine.computeIfAbsent(p.engine(), e -> new ArrayList<>()).add(p);
@@ -181,15 +189,42 @@ public final class Copies {
             });
         }
 
+        /**
+         * Holds every instance's bytes for the engines: a destroy that takes effect meanwhile waits
+         * for them. Returns why not, pinning nothing, when an instance was destroyed before the copy
+         * could run: its bytes may already belong to another instance, so nothing may be touched.
+         */
+        private IllegalStateException pinAll() {
+            List<RegionInstance> held = new ArrayList<>();
+            for (Pair p : pairs) {
+                for (RegionInstance instance : p.source() == null ? List.of(p.destination().instance())
+                        : List.of(p.source().instance(), p.destination().instance())) {
+                    if (!MemoryImpl.pin(instance)) {
+                        held.forEach(MemoryImpl::unpin);
+                        return new IllegalStateException((fillValue == null ? "copy" : "fill") + " of " + instance
+                                + " refused: it was destroyed before the operation ran, nothing was written"
+                                + " (order its destroy after this operation's event)");
+                    }
+                    held.add(instance);
+                }
+            }
+            pinned = held;
+            return null;
+        }
+
         @Override
         public void complete() {
             if (enginesLeft.decrementAndGet() == 0) {
+                pinned.forEach(MemoryImpl::unpin);
                 end(OperationStatus.Result.COMPLETED_SUCCESSFULLY, null);
             }
         }
 
         @Override
         public void fail(Throwable error) {
+            if (enginesLeft.decrementAndGet() == 0) {
+                pinned.forEach(MemoryImpl::unpin);  // every engine is done with the bytes
+            }
             end(OperationStatus.Result.COMPLETED_WITH_ERRORS, new Poison(error)); // later completions find it ended
         }
 

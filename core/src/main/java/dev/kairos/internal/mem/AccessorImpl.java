@@ -5,8 +5,34 @@ import dev.kairos.FieldLayout;
 import dev.kairos.Rect;
 import java.lang.foreign.MemorySegment;
 
-/** An accessor over an instance's slice of its memory's host segment. */
-record AccessorImpl(MemorySegment segment, FieldLayout field, Rect bounds) implements AffineAccessor {
+/**
+ * An accessor over an instance's slice of its memory's host segment. {@link #segment()} checks the
+ * instance's life on every call ({@link InstanceBytes}); the slice's scope is the memory's, which
+ * the runtime's close ends.
+ */
+final class AccessorImpl implements AffineAccessor {
+    private final InstanceImpl instance;
+    private final InstanceBytes bytes;
+    private final MemorySegment segment;
+    private final FieldLayout field;
+    private final Rect bounds;
+
+    AccessorImpl(InstanceImpl instance, InstanceBytes bytes, MemorySegment segment, FieldLayout field, Rect bounds) {
+        this.instance = instance;
+        this.bytes = bytes;
+        this.segment = segment;
+        this.field = field;
+        this.bounds = bounds;
+    }
+
+    @Override
+    public MemorySegment segment() {
+        if (bytes.closed()) {
+            throw new IllegalStateException(instance + " was destroyed: its bytes in " + instance.memory
+                    + " may belong to another instance (field " + field.fieldId() + ")");
+        }
+        return segment;
+    }
 
     @Override
     public long offset(long point) {
@@ -29,5 +55,15 @@ record AccessorImpl(MemorySegment segment, FieldLayout field, Rect bounds) imple
     @Override
     public int fieldId() {
         return field.fieldId();
+    }
+
+    @Override
+    public Rect bounds() {
+        return bounds;
+    }
+
+    @Override
+    public String toString() {
+        return "accessor[" + instance + " field=" + field.fieldId() + "]";
     }
 }

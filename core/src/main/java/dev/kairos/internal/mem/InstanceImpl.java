@@ -13,8 +13,9 @@ import dev.kairos.internal.op.Operation;
 import dev.kairos.internal.prof.InstanceProfile;
 
 /**
- * One region instance. It waits on its create precondition itself; its allocation state lives in
- * its memory's planner, under the memory's lock.
+ * One region instance. It waits on its create precondition itself; its allocation lives in its
+ * memory's planner, under the memory's lock, and the bytes it holds (once it does) in
+ * {@link InstanceBytes}, which bounds every host access, copy and fill by its life.
  */
 final class InstanceImpl extends Node implements RegionInstance {
     final MemoryImpl memory;
@@ -25,23 +26,24 @@ final class InstanceImpl extends Node implements RegionInstance {
     final InstanceProfile profile;
 
     /** The planner's view of this instance; set before create returns, then only used under the memory's lock. */
-    AllocationPlanner.Request request;
+    Allocation<InstanceImpl> allocation;
 
     /** The destroy that is pending or done, null if none or if it was cancelled. Guarded by the memory's lock. */
     DestroyOp destroy;
 
-    /** Byte offset in the memory once allocated, else -1. Written before {@link #ready} triggers. */
-    volatile long offset = -1;
-
-    /** Set when the bytes have been freed. */
-    volatile boolean freed;
+    /**
+     * The bytes it holds: set under the memory's lock when the planner allocates them, before
+     * {@link #ready} triggers, and never cleared (a destroyed instance's bytes report themselves
+     * closed). Null while it has none.
+     */
+    volatile InstanceBytes bytes;
 
     InstanceImpl(MemoryImpl memory, long id, InstanceLayout layout, InstanceProfile profile) {
         this.memory = memory;
         this.id = id;
         this.layout = layout;
         this.profile = profile;
-        this.ready = new Allocation(memory);
+        this.ready = new AllocationOp(memory);
     }
 
     @Override
@@ -79,10 +81,8 @@ final class InstanceImpl extends Node implements RegionInstance {
             throw new IllegalStateException(this + " has no storage: its allocation failed or was cancelled ("
                     + ready.failure().map(Throwable::getMessage).orElse("") + ")");
         }
-        if (freed) {
-            throw new IllegalStateException(this + " was destroyed: its bytes in " + memory + " may belong to another instance");
-        }
-        return new AccessorImpl(memory.hostSlice(offset, layout.totalBytes()), field, layout.bounds());
+        InstanceBytes held = bytes;
+        return new AccessorImpl(this, held, memory.hostSegment(this, held), field, layout.bounds());
     }
 
     @Override
@@ -101,8 +101,8 @@ final class InstanceImpl extends Node implements RegionInstance {
     }
 
     /** The allocation of an instance's bytes, an operation whose event is the instance's {@code ready()}. */
-    static final class Allocation extends Operation {
-        Allocation(MemoryImpl memory) {
+    static final class AllocationOp extends Operation {
+        AllocationOp(MemoryImpl memory) {
             super(memory.runtime().operations(), memory.runtime().profiling(), ProfilingRequestSet.NONE);
         }
     }
@@ -110,8 +110,6 @@ final class InstanceImpl extends Node implements RegionInstance {
     /** The event {@code destroy} returns; it waits on the destroy's precondition itself. */
     static final class DestroyOp extends Operation {
         final InstanceImpl instance;
-        /** Set under the memory's lock right after creation, before the precondition is waited on. */
-        AllocationPlanner.Release release;
 
         DestroyOp(InstanceImpl instance) {
             super(instance.memory.runtime().operations(), instance.memory.runtime().profiling(), ProfilingRequestSet.NONE);

@@ -12,36 +12,53 @@ import dev.kairos.internal.Failures;
 import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
+import dev.kairos.internal.mem.Allocation.Phase;
 import dev.kairos.internal.prof.InstanceProfile;
 import dev.kairos.spi.MemoryStorage;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A managed memory: the backend's bytes ({@link MemoryStorage}), carved by an
- * {@link AllocationPlanner} that keeps Realm's deferred-allocation rules. Whatever backend provides
- * the bytes (host segment, device arena), the rules are these, here, once.
+ * {@link AllocationPlanner} that keeps the deferred-allocation rules of docs/DEFERRED_ALLOCATION.md.
+ * Whatever backend provides the bytes (host segment, device arena), the rules are these, here, once.
  *
- * <p>Every planner call happens under {@link #lock}. The planner reports what happened as effects
- * (allocated, failed, released); they are collected under the lock and acted on after it is released,
- * because acting means triggering events, whose waiters may call back into this memory.
+ * <p>Every planner call happens under {@link #lock}. The planner reports what happened as typed
+ * effects (allocated, failed, released); they are collected under the lock and acted on after it is
+ * released, because acting means triggering events, whose waiters may call back into this memory. A
+ * release that sets off a long re-examination does at most {@link #WORK_BUDGET} promises' worth of
+ * it on the releasing thread; the rest continues on the utility processor.
+ *
+ * <p>An instance's bytes are given back only after every use of them has ended: its accessors fail
+ * from then on, and copies or fills that pinned them finish first (see {@link InstanceBytes}).
+ * Every accessor's segment belongs to the memory's own scope, which {@link #closeScopes()} ends
+ * before the backend frees the bytes.
  */
 public final class MemoryImpl implements Memory {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
     /** Allocation failures logged at WARN per memory; later ones go to DEBUG so a failing loop does not flood the log. */
     private static final int WARN_FAILURES = 10;
+    /** Promises one planner call looks at before the rest of a pass moves to the utility processor. */
+    static final int WORK_BUDGET = 64;
 
     private final KairosRuntime runtime;
     private final MemoryKind kind;
     private final String name;
     private final long id;
     private final MemoryStorage storage;
+    /** The scope of every accessor's segment: closed by {@link #closeScopes()}, before the backend frees the bytes. */
+    private final Arena hostScope;
+    private final MemorySegment hostBytes;
+    private volatile boolean closed;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final AllocationPlanner planner; // guarded by lock
+    private final AllocationPlanner<InstanceImpl> planner; // guarded by lock
+    private boolean continuationQueued; // guarded by lock
     private int failuresLogged; // guarded by lock
     private long allocations; // guarded by lock
     private long deferredAllocations; // guarded by lock
@@ -53,7 +70,10 @@ public final class MemoryImpl implements Memory {
         this.name = name;
         this.id = id;
         this.storage = storage;
-        this.planner = new AllocationPlanner(storage.capacity(), runtime.config().deferredAllocation());
+        this.hostScope = storage.hostSegment() == null ? null : Arena.ofShared();
+        this.hostBytes = hostScope == null ? null : scoped(storage.hostSegment(), hostScope);
+        this.planner = new AllocationPlanner<>(storage.capacity(), runtime.config().deferredAllocation());
+        this.planner.setWorkBudget(WORK_BUDGET);
     }
 
     // ---------------------------------------------------------------- Memory
@@ -127,13 +147,93 @@ public final class MemoryImpl implements Memory {
         }
     }
 
-    MemorySegment hostSlice(long offset, long bytes) {
-        return storage.hostSegment().asSlice(offset, bytes);
+    @SuppressWarnings("restricted") // reinterpret only narrows the scope of bytes the backend owns
+    private static MemorySegment scoped(MemorySegment bytes, Arena scope) {
+        return bytes.reinterpret(scope, null);
     }
 
-    /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none. */
+    /**
+     * Ends host access to every instance; called by {@code Kairos.close()} once no operation can run
+     * any more, before the backends free the memory. Every accessor segment then reports itself
+     * closed (a thread still inside an access gets an exception, the JVM waits for it), and a later
+     * {@code accessor()} call fails.
+     */
+    public void closeScopes() {
+        closed = true;
+        if (hostScope != null && hostScope.scope().isAlive()) {
+            hostScope.close();
+        }
+    }
+
+    /** The instance's bytes as a segment of the memory's scope, which ends when the runtime closes. */
+    MemorySegment hostSegment(InstanceImpl instance, InstanceBytes bytes) {
+        if (closed) {
+            throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
+        }
+        if (bytes.closed()) {
+            throw new IllegalStateException(instance + " was destroyed: its bytes in " + this + " may belong to another instance");
+        }
+        return hostBytes.asSlice(bytes.offset, instance.layout().totalBytes());
+    }
+
+    /** Where {@code instance}'s bytes start in this memory, or -1 if it holds none (not yet, never, or no more). */
     public static long offsetOf(RegionInstance instance) {
-        return ((InstanceImpl) instance).offset;
+        InstanceBytes b = ((InstanceImpl) instance).bytes;
+        return b == null || b.closed() ? -1 : b.offset;
+    }
+
+    /**
+     * Where the bytes of a ready instance start, for an engine or a device task.
+     *
+     * @throws IllegalStateException if it holds no bytes: not ready yet, its allocation failed, or it
+     *     was destroyed
+     */
+    public static long storageOffset(RegionInstance instance) {
+        InstanceImpl i = (InstanceImpl) instance;
+        InstanceBytes b = i.bytes;
+        if (b == null) {
+            throw new IllegalStateException(instance + " holds no bytes in " + i.memory
+                    + ": it is not ready yet, or its allocation failed (run the operation after instance.ready())");
+        }
+        if (b.closed()) {
+            throw new IllegalStateException(instance + " was destroyed: its bytes in " + i.memory
+                    + " may belong to another instance (order the destroy after every use)");
+        }
+        return b.offset;
+    }
+
+    /**
+     * Refuses, at the call, an operation on an instance that can never hold its bytes again: one
+     * whose destroy has begun, or any after the runtime closed.
+     *
+     * @throws IllegalStateException naming the instance and why
+     */
+    public static void checkUsable(RegionInstance instance, String operation) {
+        InstanceImpl i = (InstanceImpl) instance;
+        if (i.memory.closed) {
+            throw new IllegalStateException(operation + " of " + instance + " refused: " + i.memory.runtime
+                    + " was closed and " + i.memory + " freed");
+        }
+        InstanceBytes b = i.bytes;
+        if (b != null && b.closed()) {
+            throw new IllegalStateException(operation + " of " + instance + " refused: it was destroyed, its bytes in "
+                    + i.memory + " may belong to another instance");
+        }
+    }
+
+    /**
+     * Holds an instance's bytes while an engine copies or fills them: a destroy that triggers
+     * meanwhile waits for {@link #unpin}. Returns false, pinning nothing, if the instance holds no
+     * bytes (destroyed, or never allocated).
+     */
+    public static boolean pin(RegionInstance instance) {
+        InstanceBytes b = ((InstanceImpl) instance).bytes;
+        return b != null && b.pin();
+    }
+
+    /** Ends a {@link #pin}. */
+    public static void unpin(RegionInstance instance) {
+        ((InstanceImpl) instance).bytes.unpin();
     }
 
     // ---------------------------------------------------------------- create
@@ -146,8 +246,8 @@ public final class MemoryImpl implements Memory {
         lock.lock();
         try {
             // The request is registered before create returns: releases registered from now on are
-            // never counted on for it (the planner's deadlock rule).
-            instance.request = planner.newRequest(layout.totalBytes(), alignment, instance);
+            // never counted on for it (the deadlock rule).
+            instance.allocation = planner.newRequest(layout.totalBytes(), alignment, instance);
         } finally {
             lock.unlock();
         }
@@ -160,31 +260,41 @@ public final class MemoryImpl implements Memory {
             instance.ready.markReady();
         }
         Effects effects = new Effects();
-        AllocOutcome outcome = null;
+        Phase decision = null;
         lock.lock();
         try {
             if (poison != null) {
-                planner.cancel(instance.request, effects);
+                planner.cancel(instance.allocation, effects);
             } else {
-                outcome = planner.decide(instance.request, effects);
-                if (outcome == AllocOutcome.ACCEPTED) {
+                decision = planner.decide(instance.allocation, effects);
+                if (decision == Phase.PROMISED) {
                     deferredAllocations++;
-                    runtime.tracer().allocationAccepted(this, instance, instance.request.bytes(), instance.request.plannedOffset());
+                    runtime.tracer().allocationAccepted(this, instance, instance.allocation.bytes(), plannedOrHeld(instance.allocation));
                 }
             }
+            queueContinuation();
         } finally {
             lock.unlock();
         }
         if (poison != null) {
             if (instance.profile != null) {
-                instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.CANCELLED_ALLOCATION,
+                instance.profile.ended(instance, new InstanceStatus(Phase.CANCELLED.status(),
                         "the precondition of create was poisoned: " + Failures.message(poison.cause())));
             }
             instance.ready.markCancelled(poison);
-        } else if (instance.profile != null && (outcome == AllocOutcome.SUCCESS_NOW || outcome == AllocOutcome.ACCEPTED)) {
+        } else if (instance.profile != null && (decision == Phase.LIVE || decision == Phase.PROMISED)) {
             instance.profile.allocResult(instance, true);
         }
         effects.run();
+    }
+
+    /**
+     * Where an accepted allocation is planned, for the trace: the pass that accepted it may already
+     * have completed it (then where it landed) or even freed it (where it was).
+     */
+    private static long plannedOrHeld(Allocation<InstanceImpl> allocation) {
+        Phase phase = allocation.phase();
+        return phase.promised() ? allocation.plannedOffset() : phase == Phase.LIVE || phase == Phase.FREED ? allocation.offset() : -1;
     }
 
     // ---------------------------------------------------------------- destroy
@@ -198,7 +308,7 @@ public final class MemoryImpl implements Memory {
                         + "); only a destroy whose precondition was poisoned can be repeated");
             }
             op = new InstanceImpl.DestroyOp(instance); // admitted before the planner is told, so a refusal changes nothing
-            op.release = planner.registerRelease(instance.request);
+            planner.registerRelease(instance.allocation);
             instance.destroy = op;
         } finally {
             lock.unlock();
@@ -215,11 +325,14 @@ public final class MemoryImpl implements Memory {
         lock.lock();
         try {
             if (poison != null) {
-                planner.cancelRelease(op.release, effects);
+                planner.cancelRelease(op.instance.allocation, effects);
                 op.instance.destroy = null; // cancelled: the instance may be destroyed again
-            } else {
-                planner.triggerRelease(op.release, effects);
+            } else if (!op.instance.allocation.live() || op.instance.bytes.close(() -> giveBack(op))) {
+                // Not live yet: takes effect once it resolves (rule 4). Live: every use has ended.
+                planner.triggerRelease(op.instance.allocation, effects);
             }
+            // else a copy or fill still holds the bytes: the last one gives them back
+            queueContinuation();
         } finally {
             lock.unlock();
         }
@@ -229,98 +342,131 @@ public final class MemoryImpl implements Memory {
         effects.run();
     }
 
+    /** The destroy of a live instance whose uses have ended: its bytes go back to the planner. */
+    private void giveBack(InstanceImpl.DestroyOp op) {
+        Effects effects = new Effects();
+        lock.lock();
+        try {
+            planner.triggerRelease(op.instance.allocation, effects);
+            queueContinuation();
+        } finally {
+            lock.unlock();
+        }
+        effects.run();
+    }
+
+    /** A pass the work budget cut short continues on the utility processor. Called with the lock held. */
+    private void queueContinuation() {
+        if (planner.hasPendingWork() && !continuationQueued) {
+            continuationQueued = true;
+            runtime.utilityProcessor().submit(this::continueWork);
+        }
+    }
+
+    private void continueWork() {
+        Effects effects = new Effects();
+        lock.lock();
+        try {
+            continuationQueued = false;
+            planner.continueWork(effects);
+            queueContinuation();
+        } finally {
+            lock.unlock();
+        }
+        effects.run();
+    }
+
     // ---------------------------------------------------------------- effects
 
+    /** What the planner did, as the memory acts on it after unlocking. */
+    private sealed interface Effect {}
+
+    /** The instance holds its bytes (a destroy that came first may already have closed them again). */
+    private record Ready(InstanceImpl instance) implements Effect {}
+
+    /** The allocation failed; message and log level decided under the lock. */
+    private record Refused(InstanceImpl instance, AllocFailure failure, String message, boolean warn, boolean lastWarning)
+            implements Effect {}
+
+    /** The destroy took effect; {@code heldBytes} false when it was a no-op (failed or cancelled allocation). */
+    private record Destroyed(InstanceImpl.DestroyOp op, boolean heldBytes) implements Effect {}
+
     /**
-     * What the planner did under the lock, acted on after it, in the planner's order. An effect is a
-     * target and a number: the instance that was allocated and its offset, the destroy that took
-     * effect and 1 if its instance held bytes, or a failed allocation. The first effect, usually the
-     * only one, is held in fields; arrays are made for the rest.
+     * The effects of one planner call, in the planner's order. The first, usually the only one, is
+     * held in a field; a list is made for the rest.
      */
-    private final class Effects implements AllocationPlanner.Effects {
-        private int count;
-        private Object first;
-        private long firstValue;
-        private Object[] targets;  // from the second effect on
-        private long[] values;
+    private final class Effects implements AllocationPlanner.Effects<InstanceImpl> {
+        private Effect first;
+        private List<Effect> rest;
 
         @Override
-        public void allocated(AllocationPlanner.Request request, long offset) {
+        public void allocated(Allocation<InstanceImpl> allocation) {
             allocations++;
-            runtime.tracer().instanceAllocated(MemoryImpl.this, (InstanceImpl) request.owner(), request.outcome().name(), offset, request.bytes(), planner.used());
-            add(request.owner(), offset);
+            allocation.owner().bytes = new InstanceBytes(allocation.offset());
+            runtime.tracer().instanceAllocated(MemoryImpl.this, allocation.owner(), allocation.accepted() ? "EVENTUAL_SUCCESS" : "SUCCESS_NOW",
+                    allocation.offset(), allocation.bytes(), planner.used());
+            add(new Ready(allocation.owner()));
         }
 
         @Override
-        public void failed(AllocationPlanner.Request request, AllocFailure failure) {
-            InstanceImpl instance = (InstanceImpl) request.owner();
+        public void failed(Allocation<InstanceImpl> allocation) {
+            InstanceImpl instance = allocation.owner();
+            AllocFailure failure = allocation.failure();
             String message = "allocation of " + instance + " in " + MemoryImpl.this + " failed: " + failure.message();
             failedAllocations++;
             boolean warn = failuresLogged < WARN_FAILURES;
             boolean lastWarning = ++failuresLogged == WARN_FAILURES;
-            runtime.tracer().allocationFailed(MemoryImpl.this, instance, request.bytes(), failure.reason().name(), failure.message());
-            add(new FailedAllocation(instance, failure, message, warn, lastWarning), 0);
+            runtime.tracer().allocationFailed(MemoryImpl.this, instance, allocation.bytes(), failure.outcome().reason(), failure.message());
+            add(new Refused(instance, failure, message, warn, lastWarning));
         }
 
         @Override
-        public void released(AllocationPlanner.Release release) {
-            InstanceImpl instance = (InstanceImpl) release.request().owner();
-            boolean heldBytes = release.request().state() == AllocationPlanner.Request.State.FREED;
+        public void released(Allocation<InstanceImpl> allocation, boolean heldBytes) {
+            InstanceImpl instance = allocation.owner();
+            if (heldBytes) {
+                instance.bytes.closeNow();  // a destroy that came first: no accessor may ever reach these bytes
+            }
             runtime.tracer().instanceReleased(MemoryImpl.this, instance, planner.used());
-            add(instance.destroy, heldBytes ? 1 : 0);
+            add(new Destroyed(instance.destroy, heldBytes));
         }
 
-        private void add(Object target, long value) {
-            if (count == 0) {
-                first = target;
-                firstValue = value;
+        private void add(Effect effect) {
+            if (first == null) {
+                first = effect;
             } else {
-                int i = count - 1;
-                if (targets == null) {
-                    targets = new Object[2];
-                    values = new long[2];
-                } else if (i == targets.length) {
-                    targets = Arrays.copyOf(targets, 2 * i);
-                    values = Arrays.copyOf(values, 2 * i);
+                if (rest == null) {
+                    rest = new ArrayList<>(4);
                 }
-                targets[i] = target;
-                values[i] = value;
+                rest.add(effect);
             }
-            count++;
         }
 
         void run() {
-            if (count > 0) {
-                apply(first, firstValue);
-                for (int i = 0; i < count - 1; i++) {
-                    apply(targets[i], values[i]);
+            if (first != null) {
+                apply(first);
+                if (rest != null) {
+                    rest.forEach(MemoryImpl.this::apply);
                 }
-            }
-        }
-
-        private void apply(Object target, long value) {
-            switch (target) {
-                case InstanceImpl instance -> triggerReady(instance, value);
-                case InstanceImpl.DestroyOp op -> triggerDestroyed(op, value != 0);
-                case FailedAllocation failure -> poisonReady(failure);
-                default -> throw new IllegalStateException("not an effect: " + target);
             }
         }
     }
 
-    /** A failure as the planner reported it, with its message and log level decided under the lock. */
-    private record FailedAllocation(InstanceImpl instance, AllocFailure failure, String message, boolean warn,
-            boolean lastWarning) {}
+    private void apply(Effect effect) {
+        switch (effect) {
+            case Ready r -> triggerReady(r.instance());
+            case Refused f -> poisonReady(f);
+            case Destroyed d -> triggerDestroyed(d.op(), d.heldBytes());
+        }
+    }
 
-    private void triggerReady(InstanceImpl instance, long offset) {
-        instance.offset = offset;
+    private void triggerReady(InstanceImpl instance) {
         if (instance.profile != null) {
             instance.profile.ready();
         }
         instance.ready.markFinished();
     }
 
-    private void poisonReady(FailedAllocation f) {
+    private void poisonReady(Refused f) {
         InstanceImpl instance = f.instance();
         String message = f.message();
         if (f.warn()) {
@@ -332,16 +478,15 @@ public final class MemoryImpl implements Memory {
                 f.failure().capacity(), f.failure().used(), f.failure().pendingRelease());
         if (instance.profile != null) {
             instance.profile.allocResult(instance, false);
-            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.FAILED_ALLOCATION, message));
+            instance.profile.ended(instance, new InstanceStatus(f.failure().outcome().status(), message));
         }
         instance.ready.markFailed(new Poison(error));
     }
 
     private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
         InstanceImpl instance = op.instance;
-        instance.freed = true;
         if (instance.profile != null && heldBytes) {
-            instance.profile.ended(instance, new InstanceStatus(InstanceStatus.Result.DESTROYED_SUCCESSFULLY, ""));
+            instance.profile.ended(instance, new InstanceStatus(Phase.FREED.status(), ""));
         }
         op.markFinished();
     }

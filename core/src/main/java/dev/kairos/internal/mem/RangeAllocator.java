@@ -17,10 +17,10 @@ import java.util.Arrays;
  * fixed-seed mixer, so every run builds the same tree), which keeps its expected height
  * logarithmic in the number n of free ranges whatever order they appear in. Freeing and
  * allocating at a given offset descend one path and fix the subtree maxima on the way back:
- * O(log n). Each search remembers its path from the root, so the update that follows it (taking
- * the block it found, freeing next to the neighbours it found, or {@link #allocateAt} right after
- * {@link #firstFit} or {@link #isFree} found that range) climbs back along that path instead of
- * descending again, and stops where a subtree maximum stays as it was. A search for an aligned
+ * O(log n). Within one call, the search remembers its path from the root, so the update that
+ * follows it (taking the block it found, or freeing next to the neighbours it found) climbs back
+ * along that path instead of descending again, and stops where a subtree maximum stays as it was.
+ * No call depends on an earlier one: every public method starts from the root. A search for an aligned
  * block follows the subtree maxima to the leftmost free range that is long enough; when alignment
  * padding makes that range too short after all, the search moves on to the next long-enough range.
  * The worst case is therefore O((k + 1) log n), where k is the number of free ranges at least
@@ -86,8 +86,8 @@ public final class RangeAllocator {
     private int freeRangeCount;   // guarded by the memory's lock
     private long prioritySeed;    // guarded by the memory's lock
     /**
-     * The last search's path, root first: {@code path[0, depth)}. Every update starts from such a
-     * path and leaves depth 0, so a non-empty path always runs through the current tree.
+     * Scratch space of one call: the path of its search, root first, {@code path[0, depth)}. Every
+     * public method sets it before reading it, so nothing carries over from one call to the next.
      */
     private Node[] path = new Node[64];  // guarded by the memory's lock
     private int depth;                   // guarded by the memory's lock
@@ -253,6 +253,31 @@ public final class RangeAllocator {
     }
 
     /**
+     * Visits, in increasing address order, every free range that shares a byte with
+     * {@code [start, end)}, whole (a range may reach beyond either end). Costs O(log n + k) for k
+     * ranges visited: ranges are disjoint and sorted, so a subtree is opened only where it can
+     * overlap.
+     */
+    public void forEachFreeRangeOverlapping(long start, long end, FreeRangeVisitor visitor) {
+        visitOverlapping(root, start, end, visitor);
+    }
+
+    private static void visitOverlapping(Node t, long start, long end, FreeRangeVisitor visitor) {
+        if (t == null) {
+            return;
+        }
+        if (t.start > start) {
+            visitOverlapping(t.left, start, end, visitor);  // ranges on the left end at or before t.start
+        }
+        if (t.start < end && t.end > start) {
+            visitor.visit(t.start, t.length());
+        }
+        if (t.end < end) {
+            visitOverlapping(t.right, start, end, visitor);  // ranges on the right start at or after t.end
+        }
+    }
+
+    /**
      * Verifies the whole structure.
      *
      * @throws AssertionError naming the first broken invariant: free ranges empty, outside the
@@ -337,17 +362,8 @@ public final class RangeAllocator {
         return inRight;
     }
 
-    /**
-     * The free range with the greatest start not above offset, or null; the path leads to it. The
-     * last search's range is taken without descending when it holds offset (ranges are disjoint).
-     */
+    /** The free range with the greatest start not above offset, or null; the path leads to it. */
     private Node rangeAt(long offset) {
-        if (depth > 0) {
-            Node last = path[depth - 1];
-            if (last.start <= offset && offset < last.end) {
-                return last;
-            }
-        }
         descend(offset);
         depth = deepestOnPath(offset, false) + 1;
         return depth == 0 ? null : path[depth - 1];
@@ -562,7 +578,7 @@ public final class RangeAllocator {
     }
 
     /** SplitMix64's finaliser: well-spread priorities from a counter, identical on every run. */
-    private static long mix(long z) {
+    static long mix(long z) {
         z = (z + 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

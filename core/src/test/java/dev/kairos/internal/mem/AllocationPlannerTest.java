@@ -1,16 +1,13 @@
 package dev.kairos.internal.mem;
 
-import static dev.kairos.internal.mem.AllocOutcome.ACCEPTED;
-import static dev.kairos.internal.mem.AllocOutcome.CANCELLED;
-import static dev.kairos.internal.mem.AllocOutcome.EVENTUAL_FAILURE;
-import static dev.kairos.internal.mem.AllocOutcome.EVENTUAL_SUCCESS;
-import static dev.kairos.internal.mem.AllocOutcome.FAILURE_NOW;
-import static dev.kairos.internal.mem.AllocOutcome.SUCCESS_NOW;
+import static dev.kairos.internal.mem.Allocation.Phase.FAILED_DOES_NOT_FIT_NOW;
+import static dev.kairos.internal.mem.Allocation.Phase.FAILED_NEVER_FITS;
+import static dev.kairos.internal.mem.Allocation.Phase.LIVE;
+import static dev.kairos.internal.mem.Allocation.Phase.PROMISED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kairos.internal.mem.AllocationPlanner.Release;
-import dev.kairos.internal.mem.AllocationPlanner.Request;
+import dev.kairos.internal.mem.Allocation.Phase;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,33 +17,36 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of DEFERRED_ALLOCATION.md, one memory at a time. Capacities are counted in buckets of
- * one tutorial instance (1 398 112 bytes); effects are written with offsets in buckets.
+ * The rules of docs/DEFERRED_ALLOCATION.md, one memory at a time. Capacities are counted in buckets
+ * of one tutorial instance (1 398 112 bytes); effects are written with offsets in buckets.
  */
 class AllocationPlannerTest {
 
     private static final long BUCKET = 1_398_112;
     private static final long ALIGNMENT = 16;
 
+    /** A {@code destroy} call: its precondition is triggered or poisoned later. */
+    private record Destroy(Allocation<String> of) {}
+
     private final List<String> effects = new ArrayList<>();
-    private final AllocationPlanner.Effects out = new AllocationPlanner.Effects() {
+    private final AllocationPlanner.Effects<String> out = new AllocationPlanner.Effects<>() {
         @Override
-        public void allocated(Request request, long offset) {
-            effects.add("allocated " + request.owner() + "@" + offset / BUCKET);
+        public void allocated(Allocation<String> a) {
+            effects.add("allocated " + a.owner() + "@" + a.offset() / BUCKET);
         }
 
         @Override
-        public void failed(Request request, AllocFailure failure) {
-            effects.add("failed " + request.owner() + " " + failure.reason());
+        public void failed(Allocation<String> a) {
+            effects.add("failed " + a.owner() + " " + a.phase().reason());
         }
 
         @Override
-        public void released(Release release) {
-            effects.add("released " + release.request().owner());
+        public void released(Allocation<String> a, boolean heldBytes) {
+            effects.add("released " + a.owner());
         }
     };
 
-    private AllocationPlanner planner;
+    private AllocationPlanner<String> planner;
 
     @AfterEach
     void invariantsHold() {
@@ -56,49 +56,50 @@ class AllocationPlannerTest {
     // ---- a tiny language for scenarios --------------------------------------------------------
 
     private void memoryOf(int buckets) {
-        planner = new AllocationPlanner(buckets * BUCKET, true);
+        planner = new AllocationPlanner<>(buckets * BUCKET, true);
     }
 
     private void memoryWithoutDeferralOf(int buckets) {
-        planner = new AllocationPlanner(buckets * BUCKET, false);
+        planner = new AllocationPlanner<>(buckets * BUCKET, false);
     }
 
     /** {@code create} with a precondition that has not triggered yet. */
-    private Request create(String name, int buckets) {
+    private Allocation<String> create(String name, int buckets) {
         return planner.newRequest(buckets * BUCKET, ALIGNMENT, name);
     }
 
     /** The create's precondition triggers. */
-    private AllocOutcome trigger(Request request) {
-        return planner.decide(request, out);
+    private Phase trigger(Allocation<String> a) {
+        return planner.decide(a, out);
     }
 
     /** {@code create} without precondition: decided on the spot. */
-    private AllocOutcome createNow(Request request) {
-        return trigger(request);
+    private Phase createNow(Allocation<String> a) {
+        return trigger(a);
     }
 
-    private Request allocated(String name, int buckets) {
-        Request request = create(name, buckets);
-        assertThat(createNow(request)).isEqualTo(SUCCESS_NOW);
-        return request;
+    private Allocation<String> allocated(String name, int buckets) {
+        Allocation<String> a = create(name, buckets);
+        assertThat(createNow(a)).isEqualTo(LIVE);
+        return a;
     }
 
     /** {@code destroy} whose precondition has not triggered yet. */
-    private Release destroy(Request request) {
-        return planner.registerRelease(request);
+    private Destroy destroy(Allocation<String> a) {
+        planner.registerRelease(a);
+        return new Destroy(a);
     }
 
-    private void trigger(Release release) {
-        planner.triggerRelease(release, out);
+    private void trigger(Destroy d) {
+        planner.triggerRelease(d.of(), out);
     }
 
-    private void poison(Release release) {
-        planner.cancelRelease(release, out);
+    private void poison(Destroy d) {
+        planner.cancelRelease(d.of(), out);
     }
 
-    private void poison(Request request) {
-        planner.cancel(request, out);
+    private void poison(Allocation<String> a) {
+        planner.cancel(a, out);
     }
 
     /** The effects reported since the last look. */
@@ -120,45 +121,45 @@ class AllocationPlannerTest {
         @Test
         void e1_aRequestCountsOnAnEarlierReleaseAndTheNextOneFindsNothingLeft() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Release x = destroy(a);
-            Request c = create("C", 1);
-            assertThat(createNow(c)).isEqualTo(ACCEPTED);
+            Destroy x = destroy(a);
+            Allocation<String> c = create("C", 1);
+            assertThat(createNow(c)).isEqualTo(PROMISED);
             assertThat(bucketOf(c.plannedOffset())).isZero();
-            Request d = create("D", 1);
-            assertThat(createNow(d)).isEqualTo(FAILURE_NOW);
+            Allocation<String> d = create("D", 1);
+            assertThat(createNow(d)).isEqualTo(FAILED_NEVER_FITS);
             effects();
             trigger(x);
             assertThat(effects()).containsExactly("released A", "allocated C@0");
-            assertThat(c.outcome()).isEqualTo(EVENTUAL_SUCCESS);
+            assertThat(c.phase()).isEqualTo(LIVE);
+            assertThat(c.accepted()).isTrue();
         }
 
         @Test
         void e2_aRequestLargerThanAllPendingReleasesFailsAtOnce() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
             destroy(a);
-            Request c = create("C", 2);
-            assertThat(createNow(c)).isEqualTo(FAILURE_NOW);
-            assertThat(c.failure().reason()).isEqualTo(AllocFailure.Reason.NEVER_FITS);
+            Allocation<String> c = create("C", 2);
+            assertThat(createNow(c)).isEqualTo(FAILED_NEVER_FITS);
         }
 
         @Test
         void e3_aCancelledReleaseFailsTheRequestThatCountedOnItAndKeepsTheInstance() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Release x = destroy(a);
-            Request c = create("C", 1);
-            assertThat(createNow(c)).isEqualTo(ACCEPTED);
+            Destroy x = destroy(a);
+            Allocation<String> c = create("C", 1);
+            assertThat(createNow(c)).isEqualTo(PROMISED);
             effects();
             poison(x);
             assertThat(effects()).containsExactly("failed C RELEASE_CANCELLED");
-            assertThat(c.outcome()).isEqualTo(EVENTUAL_FAILURE);
-            assertThat(c.failure().cancelledReleaseOwner()).isEqualTo("A");
-            assertThat(a.state()).isEqualTo(Request.State.LIVE);
+            assertThat(c.phase()).isEqualTo(Phase.FAILED_RELEASE_CANCELLED);
+            assertThat(c.failure().cancelledReleaseOf()).isEqualTo("A");
+            assertThat(a.phase()).isEqualTo(Phase.LIVE);
             trigger(destroy(a));
             assertThat(effects()).containsExactly("released A");
         }
@@ -166,18 +167,18 @@ class AllocationPlannerTest {
         @Test
         void e4_aTwoBucketRequestWaitsForBothReleasesItCountedOn() {
             memoryOf(3);
-            Request a = allocated("A", 1);
-            Request b = allocated("B", 1);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
             allocated("C", 1);
-            Release x = destroy(b);
-            Release y = destroy(a);
-            Request d = create("D", 2);
-            assertThat(createNow(d)).isEqualTo(ACCEPTED);
+            Destroy x = destroy(b);
+            Destroy y = destroy(a);
+            Allocation<String> d = create("D", 2);
+            assertThat(createNow(d)).isEqualTo(PROMISED);
             assertThat(bucketOf(d.plannedOffset())).isZero();
             effects();
             trigger(y);
             assertThat(effects()).containsExactly("released A");
-            assertThat(d.state()).isEqualTo(Request.State.PROMISED);
+            assertThat(d.phase()).isEqualTo(Phase.PROMISED);
             trigger(x);
             assertThat(effects()).containsExactly("released B", "allocated D@0");
         }
@@ -185,11 +186,11 @@ class AllocationPlannerTest {
         @Test
         void e5_aCreateMayCountOnADestroyRequestedBeforeItEvenIfItsPreconditionTriggersLater() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Release x = destroy(a);
-            Request c = create("C", 1);
-            assertThat(trigger(c)).isEqualTo(ACCEPTED);
+            Destroy x = destroy(a);
+            Allocation<String> c = create("C", 1);
+            assertThat(trigger(c)).isEqualTo(PROMISED);
             effects();
             trigger(x);
             assertThat(effects()).containsExactly("released A", "allocated C@0");
@@ -198,12 +199,11 @@ class AllocationPlannerTest {
         @Test
         void e5b_aDestroyRequestedAfterTheCreateIsNeverCountedOn() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = create("C", 1);
+            Allocation<String> c = create("C", 1);
             destroy(a);
-            assertThat(trigger(c)).isEqualTo(FAILURE_NOW);
-            assertThat(c.failure().reason()).isEqualTo(AllocFailure.Reason.NEVER_FITS);
+            assertThat(trigger(c)).isEqualTo(FAILED_NEVER_FITS);
             assertThat(c.failure().pendingRelease()).isEqualTo(BUCKET);
             assertThat(c.failure().countableRelease()).isZero();
         }
@@ -213,10 +213,9 @@ class AllocationPlannerTest {
             memoryOf(2);
             allocated("A", 1);
             allocated("B", 1);
-            Request c = create("C", 1);
+            Allocation<String> c = create("C", 1);
             poison(c);
-            assertThat(c.outcome()).isEqualTo(CANCELLED);
-            assertThat(c.state()).isEqualTo(Request.State.CANCELLED);
+            assertThat(c.phase()).isEqualTo(Phase.CANCELLED);
             effects();
             trigger(destroy(c));
             assertThat(effects()).containsExactly("released C");
@@ -226,10 +225,10 @@ class AllocationPlannerTest {
         @Test
         void e7_theDeferredTutorialChainRunsAThousandBatchesInOneInstance() {
             memoryOf(1);
-            List<Request> batches = new ArrayList<>();
-            List<Release> destroys = new ArrayList<>();
+            List<Allocation<String>> batches = new ArrayList<>();
+            List<Destroy> destroys = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {  // the loop runs before start triggers
-                Request batch = create("batch" + i, 1);
+                Allocation<String> batch = create("batch" + i, 1);
                 batches.add(batch);
                 destroys.add(destroy(batch));
             }
@@ -237,7 +236,7 @@ class AllocationPlannerTest {
                 if (i > 0) {
                     trigger(destroys.get(i - 1));
                 }
-                assertThat(trigger(batches.get(i))).isEqualTo(SUCCESS_NOW);
+                assertThat(trigger(batches.get(i))).isEqualTo(LIVE);
                 assertThat(batches.get(i).offset()).isZero();
             }
             trigger(destroys.get(999));
@@ -248,14 +247,14 @@ class AllocationPlannerTest {
         @Test
         void e7_theChainAlsoRunsWhenTheCreateIsHandledBeforeTheDestroyOfTheSameEvent() {
             memoryOf(1);
-            Request previous = allocated("batch0", 1);
-            Release previousDestroy = destroy(previous);
+            Allocation<String> previous = allocated("batch0", 1);
+            Destroy previousDestroy = destroy(previous);
             for (int i = 1; i < 1000; i++) {
-                Request batch = create("batch" + i, 1);
-                Release batchDestroy = destroy(batch);
-                assertThat(trigger(batch)).isEqualTo(ACCEPTED);
+                Allocation<String> batch = create("batch" + i, 1);
+                Destroy batchDestroy = destroy(batch);
+                assertThat(trigger(batch)).isEqualTo(PROMISED);
                 trigger(previousDestroy);
-                assertThat(batch.state()).isEqualTo(Request.State.LIVE);
+                assertThat(batch.phase()).isEqualTo(Phase.LIVE);
                 previousDestroy = batchDestroy;
             }
             trigger(previousDestroy);
@@ -265,35 +264,35 @@ class AllocationPlannerTest {
         @Test
         void e7_theEagerTutorialChainRunsAThousandBatchesInOneInstance() {
             memoryOf(1);
-            Deque<Request> ready = new ArrayDeque<>();
-            AllocationPlanner.Effects readiness = new AllocationPlanner.Effects() {
+            Deque<Allocation<String>> ready = new ArrayDeque<>();
+            AllocationPlanner.Effects<String> readiness = new AllocationPlanner.Effects<>() {
                 @Override
-                public void allocated(Request request, long offset) {
-                    ready.add(request);
+                public void allocated(Allocation<String> a) {
+                    ready.add(a);
                 }
 
                 @Override
-                public void failed(Request request, AllocFailure failure) {
-                    throw new AssertionError("batch failed: " + failure.message());
+                public void failed(Allocation<String> a) {
+                    throw new AssertionError("batch failed: " + a.failure().message());
                 }
 
                 @Override
-                public void released(Release release) {
+                public void released(Allocation<String> a, boolean heldBytes) {
                 }
             };
             for (int i = 0; i < 1000; i++) {  // every create is decided at call time
-                Request batch = planner.newRequest(BUCKET, ALIGNMENT, "batch" + i);
-                assertThat(planner.decide(batch, readiness)).isEqualTo(i == 0 ? SUCCESS_NOW : ACCEPTED);
+                Allocation<String> batch = planner.newRequest(BUCKET, ALIGNMENT, "batch" + i);
+                assertThat(planner.decide(batch, readiness)).isEqualTo(i == 0 ? LIVE : PROMISED);
                 destroy(batch);
             }
             assertThat(planner.promisedCount()).isEqualTo(999);
             planner.checkInvariants();
             int completed = 0;
             while (!ready.isEmpty()) {  // ready -> writer -> reader -> destroy's precondition triggers
-                Request batch = ready.poll();
+                Allocation<String> batch = ready.poll();
                 assertThat(batch.owner()).isEqualTo("batch" + completed);
                 assertThat(batch.offset()).isZero();
-                planner.triggerRelease(batch.release(), readiness);
+                planner.triggerRelease(batch, readiness);
                 completed++;
             }
             assertThat(completed).isEqualTo(1000);
@@ -314,11 +313,69 @@ class AllocationPlannerTest {
         void e7_withoutDeferralTheEagerChainFailsAtTheSecondBatch() {
             memoryWithoutDeferralOf(1);
             destroy(allocated("batch0", 1));
-            Request second = create("batch1", 1);
-            assertThat(createNow(second)).isEqualTo(FAILURE_NOW);
+            Allocation<String> second = create("batch1", 1);
+            assertThat(createNow(second)).isEqualTo(FAILED_DOES_NOT_FIT_NOW);
             assertThat(second.failure().message()).isEqualTo("out of memory: reason=DOES_NOT_FIT_NOW"
                     + " bytes=1398112 alignment=16 capacity=1398112 used=1398112 pendingRelease=1398112"
                     + " countableRelease=1398112 promised=0");
+        }
+        @Test
+        void e8_promisesMoveSoThatOlderRequestsCompleteInBytesAYoungerOneWasPlannedIn() {
+            memoryOf(5);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Allocation<String> c = allocated("C", 2);
+            Allocation<String> d = allocated("D", 1);
+            Destroy xa = destroy(a);
+            Allocation<String> e = create("E", 1);
+            assertThat(createNow(e)).isEqualTo(PROMISED);
+            Destroy xb = destroy(b);
+            Allocation<String> f = create("F", 1);
+            assertThat(createNow(f)).isEqualTo(PROMISED);
+            Destroy xc = destroy(c);
+            Allocation<String> g = create("G", 2);
+            assertThat(createNow(g)).isEqualTo(PROMISED);
+            Destroy xd = destroy(d);
+            assertThat(List.of(e.plannedOffset(), f.plannedOffset(), g.plannedOffset()))
+                    .containsExactly(0L, BUCKET, 2 * BUCKET);
+            effects();
+            trigger(xc);
+            assertThat(effects()).containsExactly("released C", "allocated E@2", "allocated F@3");
+            assertThat(bucketOf(g.plannedOffset())).isZero();
+            Allocation<String> h = create("H", 1);
+            assertThat(createNow(h)).isEqualTo(PROMISED);
+            assertThat(bucketOf(h.plannedOffset())).isEqualTo(4);
+            trigger(xa);
+            assertThat(effects()).containsExactly("released A");
+            trigger(xb);
+            assertThat(effects()).containsExactly("released B", "allocated G@0");
+            trigger(xd);
+            assertThat(effects()).containsExactly("released D", "allocated H@4");
+        }
+
+        @Test
+        void e9_aSmallRequestNeverTakesTheOnlyHoleALargerPromiseCanHave() {
+            memoryOf(3);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Allocation<String> c = allocated("C", 1);
+            Destroy x = destroy(a);
+            Allocation<String> d = create("D", 1);
+            assertThat(createNow(d)).isEqualTo(PROMISED);
+            Destroy y = destroy(b);
+            Destroy z = destroy(c);
+            Allocation<String> e = create("E", 2);
+            assertThat(createNow(e)).isEqualTo(PROMISED);
+            assertThat(bucketOf(d.plannedOffset())).isZero();
+            assertThat(bucketOf(e.plannedOffset())).isEqualTo(1);
+            effects();
+            trigger(y);
+            assertThat(effects()).containsExactly("released B");
+            assertThat(d.phase()).isEqualTo(PROMISED);
+            trigger(x);
+            assertThat(effects()).containsExactly("released A", "allocated D@0");
+            trigger(z);
+            assertThat(effects()).containsExactly("released C", "allocated E@1");
         }
     }
 
@@ -330,13 +387,13 @@ class AllocationPlannerTest {
         @Test
         void aRequestThatFitsOnlyOnceEarlierReleasesCompleteIsAccepted() {
             memoryOf(2);
-            Request a = allocated("A", 1);
-            Request b = allocated("B", 1);
-            Release ra = destroy(a);
-            Release rb = destroy(b);
-            Request c = create("C", 2);
-            assertThat(trigger(c)).isEqualTo(ACCEPTED);
-            assertThat(c.outcome()).isEqualTo(ACCEPTED);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Destroy ra = destroy(a);
+            Destroy rb = destroy(b);
+            Allocation<String> c = create("C", 2);
+            assertThat(trigger(c)).isEqualTo(PROMISED);
+            assertThat(c.phase()).isEqualTo(PROMISED);
             assertThat(planner.pendingReleaseBytes()).isEqualTo(2 * BUCKET);
             effects();
             trigger(rb);
@@ -348,11 +405,11 @@ class AllocationPlannerTest {
         @Test
         void aRequestThatNeverFitsFailsAtOnceAndSaysWhy() {
             memoryOf(3);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
             destroy(a);
-            Request big = create("BIG", 3);
-            assertThat(trigger(big)).isEqualTo(FAILURE_NOW);
+            Allocation<String> big = create("BIG", 3);
+            assertThat(trigger(big)).isEqualTo(FAILED_NEVER_FITS);
             assertThat(effects()).endsWith("failed BIG NEVER_FITS");
             AllocFailure failure = big.failure();
             assertThat(failure.bytes()).isEqualTo(3 * BUCKET);
@@ -360,44 +417,43 @@ class AllocationPlannerTest {
             assertThat(failure.used()).isEqualTo(2 * BUCKET);
             assertThat(failure.pendingRelease()).isEqualTo(BUCKET);
             assertThat(failure.countableRelease()).isEqualTo(BUCKET);
-            assertThat(failure.cancelledReleaseOwner()).isNull();
+            assertThat(failure.cancelledReleaseOf()).isNull();
         }
 
         @Test
         void bytesFreeNowButPromisedAreNotGivenToALaterRequest() {
             memoryOf(2);
-            Request a = allocated("A", 1);
-            Request b = allocated("B", 1);
-            Release x = destroy(a);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Destroy x = destroy(a);
             destroy(b);
-            Request c = create("C", 2);
-            assertThat(trigger(c)).isEqualTo(ACCEPTED);
+            Allocation<String> c = create("C", 2);
+            assertThat(trigger(c)).isEqualTo(PROMISED);
             trigger(x);
-            Request d = create("D", 1);
-            assertThat(trigger(d)).isEqualTo(FAILURE_NOW);
+            Allocation<String> d = create("D", 1);
+            assertThat(trigger(d)).isEqualTo(FAILED_NEVER_FITS);
             assertThat(d.failure().promised()).isEqualTo(2 * BUCKET);
         }
 
         @Test
         void bytesFreedByALaterDestroyAreUsedOnceTheyAreFree() {
             memoryOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = create("C", 1);
+            Allocation<String> c = create("C", 1);
             trigger(destroy(a));
-            assertThat(trigger(c)).isEqualTo(SUCCESS_NOW);
+            assertThat(trigger(c)).isEqualTo(LIVE);
             assertThat(bucketOf(c.offset())).isZero();
         }
 
         @Test
         void withoutDeferralARequestThatDoesNotFitNowFailsWhereDeferralWouldAcceptIt() {
             memoryWithoutDeferralOf(2);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
             destroy(a);
-            Request c = create("C", 1);
-            assertThat(trigger(c)).isEqualTo(FAILURE_NOW);
-            assertThat(c.failure().reason()).isEqualTo(AllocFailure.Reason.DOES_NOT_FIT_NOW);
+            Allocation<String> c = create("C", 1);
+            assertThat(trigger(c)).isEqualTo(FAILED_DOES_NOT_FIT_NOW);
             assertThat(planner.pressureDeferral()).isFalse();
         }
 
@@ -405,8 +461,8 @@ class AllocationPlannerTest {
         void aZeroByteRequestSucceedsAtOnceEvenInAFullMemory() {
             memoryOf(1);
             allocated("A", 1);
-            Request empty = planner.newRequest(0, 256, "EMPTY");
-            assertThat(trigger(empty)).isEqualTo(SUCCESS_NOW);
+            Allocation<String> empty = planner.newRequest(0, 256, "EMPTY");
+            assertThat(trigger(empty)).isEqualTo(LIVE);
             assertThat(empty.offset()).isZero();
             assertThat(planner.used()).isEqualTo(BUCKET);
             effects();
@@ -425,9 +481,9 @@ class AllocationPlannerTest {
         @Test
         void firstFitByAddressPlacesInstancesReproducibly() {
             memoryOf(4);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = allocated("C", 1);
+            Allocation<String> c = allocated("C", 1);
             trigger(destroy(a));
             trigger(destroy(c));
             assertThat(bucketOf(allocated("D", 1).offset())).isZero();
@@ -439,35 +495,36 @@ class AllocationPlannerTest {
     class Releases {
 
         @Test
-        void releasesTriggeredOutOfRequestOrderCompleteWhatTheyFree() {
+        void theOlderPromiseTakesTheBytesFreedFirstAndTheYoungerMovesToItsPlace() {
             memoryOf(3);
-            Request a = allocated("A", 1);
-            Request b = allocated("B", 1);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
             allocated("C", 1);
-            Release ra = destroy(a);
-            Release rb = destroy(b);
-            Request d = create("D", 1);
-            Request e = create("E", 1);
-            assertThat(trigger(d)).isEqualTo(ACCEPTED);
-            assertThat(trigger(e)).isEqualTo(ACCEPTED);
+            Destroy ra = destroy(a);
+            Destroy rb = destroy(b);
+            Allocation<String> d = create("D", 1);
+            Allocation<String> e = create("E", 1);
+            assertThat(trigger(d)).isEqualTo(PROMISED);
+            assertThat(trigger(e)).isEqualTo(PROMISED);
             assertThat(bucketOf(d.plannedOffset())).isZero();
             assertThat(bucketOf(e.plannedOffset())).isEqualTo(1);
             effects();
-            trigger(rb);
-            assertThat(effects()).containsExactly("released B", "allocated E@1");
+            trigger(rb);  // rule 5: D, the oldest, completes in B's bucket; E's promise moves to A's
+            assertThat(effects()).containsExactly("released B", "allocated D@1");
+            assertThat(bucketOf(e.plannedOffset())).isZero();
             trigger(ra);
-            assertThat(effects()).containsExactly("released A", "allocated D@0");
+            assertThat(effects()).containsExactly("released A", "allocated E@0");
         }
 
         @Test
         void aDestroyOfAWaitingRequestTakesEffectRightAfterItIsAllocated() {
             memoryOf(1);
-            Request a = create("A", 1);
+            Allocation<String> a = create("A", 1);
             trigger(destroy(a));
             assertThat(effects()).isEmpty();
-            assertThat(trigger(a)).isEqualTo(SUCCESS_NOW);
+            assertThat(trigger(a)).isEqualTo(LIVE);
             assertThat(effects()).containsExactly("allocated A@0", "released A");
-            assertThat(a.state()).isEqualTo(Request.State.FREED);
+            assertThat(a.phase()).isEqualTo(Phase.FREED);
             assertThat(planner.used()).isZero();
             assertThat(planner.peakUsed()).isEqualTo(BUCKET);
         }
@@ -476,22 +533,22 @@ class AllocationPlannerTest {
         void aDestroyOfAWaitingRequestThatThenFailsIsANoOp() {
             memoryOf(1);
             allocated("A", 1);
-            Request b = create("B", 1);
+            Allocation<String> b = create("B", 1);
             trigger(destroy(b));
-            assertThat(trigger(b)).isEqualTo(FAILURE_NOW);
+            assertThat(trigger(b)).isEqualTo(FAILED_NEVER_FITS);
             assertThat(effects()).containsExactly("allocated A@0", "failed B NEVER_FITS", "released B");
         }
 
         @Test
         void aDestroyOfAPromisedRequestTakesEffectRightAfterItIsAllocated() {
             memoryOf(1);
-            Request a = allocated("A", 1);
-            Release x = destroy(a);
-            Request b = create("B", 1);
-            assertThat(trigger(b)).isEqualTo(ACCEPTED);
-            Release rb = destroy(b);
+            Allocation<String> a = allocated("A", 1);
+            Destroy x = destroy(a);
+            Allocation<String> b = create("B", 1);
+            assertThat(trigger(b)).isEqualTo(PROMISED);
+            Destroy rb = destroy(b);
             trigger(rb);
-            assertThat(rb.state()).isEqualTo(Release.State.TRIGGERED);
+            assertThat(b.phase()).isEqualTo(Phase.PROMISED_DESTROYED);
             effects();
             trigger(x);
             assertThat(effects()).containsExactly("released A", "allocated B@0", "released B");
@@ -501,12 +558,12 @@ class AllocationPlannerTest {
         @Test
         void aChainOfPromisesBehindOneInstanceThatFillsTheMemoryCompletesInOrderWhenReleasedAtOnce() {
             memoryOf(1);
-            Request first = allocated("A0", 1);
-            Release firstDestroy = destroy(first);
-            List<Release> destroys = new ArrayList<>();
+            Allocation<String> first = allocated("A0", 1);
+            Destroy firstDestroy = destroy(first);
+            List<Destroy> destroys = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
-                Request next = create("A" + i, 1);
-                assertThat(createNow(next)).isEqualTo(ACCEPTED);
+                Allocation<String> next = create("A" + i, 1);
+                assertThat(createNow(next)).isEqualTo(PROMISED);
                 assertThat(next.plannedOffset()).isZero();
                 destroys.add(destroy(next));
             }
@@ -524,17 +581,17 @@ class AllocationPlannerTest {
         @Test
         void aPromiseLaterInAChainWaitsForTheOneBeforeItEvenWhenItsBytesAreFree() {
             memoryOf(1);
-            Request a = allocated("A", 1);
-            Release ra = destroy(a);
-            Request b = create("B", 1);
-            assertThat(createNow(b)).isEqualTo(ACCEPTED);
-            Release rb = destroy(b);
-            Request c = create("C", 1);
-            assertThat(createNow(c)).isEqualTo(ACCEPTED);
+            Allocation<String> a = allocated("A", 1);
+            Destroy ra = destroy(a);
+            Allocation<String> b = create("B", 1);
+            assertThat(createNow(b)).isEqualTo(PROMISED);
+            Destroy rb = destroy(b);
+            Allocation<String> c = create("C", 1);
+            assertThat(createNow(c)).isEqualTo(PROMISED);
             effects();
             trigger(ra);
             assertThat(effects()).containsExactly("released A", "allocated B@0");
-            assertThat(c.state()).isEqualTo(Request.State.PROMISED);
+            assertThat(c.phase()).isEqualTo(Phase.PROMISED);
             trigger(rb);
             assertThat(effects()).containsExactly("released B", "allocated C@0");
         }
@@ -542,18 +599,19 @@ class AllocationPlannerTest {
         @Test
         void aSecondDestroyOfTheSameInstanceIsRefusedUnlessTheFirstWasCancelled() {
             memoryOf(1);
-            Request a = allocated("A", 1);
-            Release first = destroy(a);
+            Allocation<String> a = allocated("A", 1);
+            Destroy first = destroy(a);
             assertThatThrownBy(() -> destroy(a))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("instance already destroyed: request=0 release=0 releaseState=PENDING");
+                    .hasMessage("instance already destroyed: allocation[id=0 owner=A bytes=1398112 phase=LIVE offset=0 release=0]");
             poison(first);
-            Release second = destroy(a);
+            Destroy second = destroy(a);
             trigger(second);
             assertThatThrownBy(() -> destroy(a))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("instance already destroyed: request=0 release=1 releaseState=DONE");
+                    .hasMessage("instance already destroyed: allocation[id=0 owner=A bytes=1398112 phase=FREED]");
         }
+
     }
 
     @Nested
@@ -562,41 +620,41 @@ class AllocationPlannerTest {
         @Test
         void aPromiseThatCountedOnACancelledReleaseMovesToAnotherPlaceItMayCountOn() {
             memoryOf(3);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = allocated("C", 1);
-            Release x = destroy(a);
-            Release y = destroy(c);
-            Request d = create("D", 1);
-            assertThat(trigger(d)).isEqualTo(ACCEPTED);
+            Allocation<String> c = allocated("C", 1);
+            Destroy x = destroy(a);
+            Destroy y = destroy(c);
+            Allocation<String> d = create("D", 1);
+            assertThat(trigger(d)).isEqualTo(PROMISED);
             assertThat(bucketOf(d.plannedOffset())).isZero();
             effects();
             poison(x);
             assertThat(effects()).isEmpty();
             assertThat(bucketOf(d.plannedOffset())).isEqualTo(2);
-            assertThat(d.outcome()).isEqualTo(ACCEPTED);
+            assertThat(d.phase()).isEqualTo(PROMISED);
             trigger(y);
             assertThat(effects()).containsExactly("released C", "allocated D@2");
-            assertThat(a.state()).isEqualTo(Request.State.LIVE);
+            assertThat(a.phase()).isEqualTo(Phase.LIVE);
         }
 
         @Test
         void aPromiseWithNoOtherPlaceFailsAndEveryOtherPromiseHolds() {
             memoryOf(3);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = allocated("C", 1);
-            Release x = destroy(a);
-            Release y = destroy(c);
-            Request d = create("D", 1);
-            Request e = create("E", 1);
-            assertThat(trigger(d)).isEqualTo(ACCEPTED);
-            assertThat(trigger(e)).isEqualTo(ACCEPTED);
+            Allocation<String> c = allocated("C", 1);
+            Destroy x = destroy(a);
+            Destroy y = destroy(c);
+            Allocation<String> d = create("D", 1);
+            Allocation<String> e = create("E", 1);
+            assertThat(trigger(d)).isEqualTo(PROMISED);
+            assertThat(trigger(e)).isEqualTo(PROMISED);
             assertThat(bucketOf(e.plannedOffset())).isEqualTo(2);
             effects();
             poison(x);
             assertThat(effects()).containsExactly("failed D RELEASE_CANCELLED");
-            assertThat(d.failure().cancelledReleaseOwner()).isEqualTo("A");
+            assertThat(d.failure().cancelledReleaseOf()).isEqualTo("A");
             assertThat(d.failure().message()).endsWith(" cancelledReleaseOf=A");
             assertThat(bucketOf(e.plannedOffset())).isEqualTo(2);
             trigger(y);
@@ -606,17 +664,17 @@ class AllocationPlannerTest {
         @Test
         void aCancelledReleaseOfAPromisedInstanceFailsTheChainBehindIt() {
             memoryOf(1);
-            Request a = allocated("A", 1);
-            Release ra = destroy(a);
-            Request b = create("B", 1);
-            assertThat(createNow(b)).isEqualTo(ACCEPTED);
-            Release rb = destroy(b);
-            Request c = create("C", 1);
-            assertThat(createNow(c)).isEqualTo(ACCEPTED);
+            Allocation<String> a = allocated("A", 1);
+            Destroy ra = destroy(a);
+            Allocation<String> b = create("B", 1);
+            assertThat(createNow(b)).isEqualTo(PROMISED);
+            Destroy rb = destroy(b);
+            Allocation<String> c = create("C", 1);
+            assertThat(createNow(c)).isEqualTo(PROMISED);
             effects();
             poison(rb);
             assertThat(effects()).containsExactly("failed C RELEASE_CANCELLED");
-            assertThat(c.failure().cancelledReleaseOwner()).isEqualTo("B");
+            assertThat(c.failure().cancelledReleaseOf()).isEqualTo("B");
             trigger(ra);
             assertThat(effects()).containsExactly("released A", "allocated B@0");
         }
@@ -624,18 +682,18 @@ class AllocationPlannerTest {
         @Test
         void aPromiseThatOverlapsTheInstanceButNeverCountedOnItsReleaseStaysPut() {
             memoryOf(1);
-            Request l = allocated("L", 1);
-            Release rl = destroy(l);
-            Request p = create("P", 1);
-            Release rp = destroy(p);
-            Request x = create("X", 1);
-            assertThat(trigger(p)).isEqualTo(ACCEPTED);
-            assertThat(trigger(x)).isEqualTo(ACCEPTED);  // counts on P's destroy, requested before it
-            Release rx = destroy(x);
+            Allocation<String> l = allocated("L", 1);
+            Destroy rl = destroy(l);
+            Allocation<String> p = create("P", 1);
+            Destroy rp = destroy(p);
+            Allocation<String> x = create("X", 1);
+            assertThat(trigger(p)).isEqualTo(PROMISED);
+            assertThat(trigger(x)).isEqualTo(PROMISED);  // counts on P's destroy, requested before it
+            Destroy rx = destroy(x);
             effects();
             poison(rx);  // P was planned before X's destroy existed: it never counted on it
             assertThat(effects()).isEmpty();
-            assertThat(p.state()).isEqualTo(Request.State.PROMISED);
+            assertThat(p.phase()).isEqualTo(Phase.PROMISED);
             trigger(rl);
             trigger(rp);
             assertThat(effects()).containsExactly("released L", "allocated P@0", "released P", "allocated X@0");
@@ -645,11 +703,11 @@ class AllocationPlannerTest {
         void aCancelledReleaseOfAWaitingInstanceAffectsNoOne() {
             memoryOf(2);
             allocated("A", 1);
-            Request b = create("B", 1);
-            Release rb = destroy(b);
+            Allocation<String> b = create("B", 1);
+            Destroy rb = destroy(b);
             poison(rb);
-            assertThat(rb.state()).isEqualTo(Release.State.CANCELLED);
-            assertThat(trigger(b)).isEqualTo(SUCCESS_NOW);
+            assertThat(b.release()).isNull();
+            assertThat(trigger(b)).isEqualTo(LIVE);
             trigger(destroy(b));
             assertThat(effects()).containsExactly("allocated A@0", "allocated B@1", "released B");
         }
@@ -661,17 +719,17 @@ class AllocationPlannerTest {
         @Test
         void aPromiseCompletesEarlyInBytesFreedByALaterRelease() {
             memoryOf(3);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = allocated("C", 1);
-            Release x = destroy(a);
-            Request d = create("D", 1);
-            assertThat(trigger(d)).isEqualTo(ACCEPTED);
-            Release later = destroy(c);  // requested after D's create: not counted, but usable once done
+            Allocation<String> c = allocated("C", 1);
+            Destroy x = destroy(a);
+            Allocation<String> d = create("D", 1);
+            assertThat(trigger(d)).isEqualTo(PROMISED);
+            Destroy later = destroy(c);  // requested after D's create: not counted, but usable once done
             effects();
             trigger(later);
             assertThat(effects()).containsExactly("released C", "allocated D@2");
-            assertThat(d.outcome()).isEqualTo(EVENTUAL_SUCCESS);
+            assertThat(d.accepted()).isTrue();
             trigger(x);
             assertThat(effects()).containsExactly("released A");
         }
@@ -679,23 +737,23 @@ class AllocationPlannerTest {
         @Test
         void aSmallPromiseNeverTakesTheHoleALargerPromiseWasPlannedIn() {
             memoryOf(4);
-            Request a = allocated("A", 1);
-            Request b = allocated("B", 1);
-            Request c = allocated("C", 1);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Allocation<String> c = allocated("C", 1);
             allocated("D", 1);
-            Release x = destroy(a);
-            Release y = destroy(b);
-            Request large = create("LARGE", 2);
-            assertThat(trigger(large)).isEqualTo(ACCEPTED);
+            Destroy x = destroy(a);
+            Destroy y = destroy(b);
+            Allocation<String> large = create("LARGE", 2);
+            assertThat(trigger(large)).isEqualTo(PROMISED);
             assertThat(bucketOf(large.plannedOffset())).isZero();
-            Release z = destroy(c);
-            Request small = create("SMALL", 1);
-            assertThat(trigger(small)).isEqualTo(ACCEPTED);
+            Destroy z = destroy(c);
+            Allocation<String> small = create("SMALL", 1);
+            assertThat(trigger(small)).isEqualTo(PROMISED);
             assertThat(bucketOf(small.plannedOffset())).isEqualTo(2);
             effects();
             trigger(x);  // bucket 0 is free, but it belongs to LARGE's plan
             assertThat(effects()).containsExactly("released A");
-            assertThat(small.state()).isEqualTo(Request.State.PROMISED);
+            assertThat(small.phase()).isEqualTo(Phase.PROMISED);
             trigger(y);
             assertThat(effects()).containsExactly("released B", "allocated LARGE@0");
             trigger(z);
@@ -703,26 +761,117 @@ class AllocationPlannerTest {
         }
 
         @Test
-        void aCompletionThatFreesItsBytesAtOnceLetsAnOlderPromiseCompleteEarlyThere() {
+        void anOlderPromiseCompletesInBytesPlannedForAYoungerOneThatCanMove() {
             memoryOf(3);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             allocated("B", 1);
-            Request c = allocated("C", 1);
-            Release ra = destroy(a);
-            Request older = create("OLDER", 1);
-            assertThat(trigger(older)).isEqualTo(ACCEPTED);
-            Release rc = destroy(c);
-            Request younger = create("YOUNGER", 1);
-            assertThat(trigger(younger)).isEqualTo(ACCEPTED);
+            Allocation<String> c = allocated("C", 1);
+            Destroy ra = destroy(a);
+            Allocation<String> older = create("OLDER", 1);
+            assertThat(trigger(older)).isEqualTo(PROMISED);
+            Destroy rc = destroy(c);
+            Allocation<String> younger = create("YOUNGER", 1);
+            assertThat(trigger(younger)).isEqualTo(PROMISED);
             assertThat(bucketOf(older.plannedOffset())).isZero();
             assertThat(bucketOf(younger.plannedOffset())).isEqualTo(2);
             trigger(destroy(younger));  // destroyed before it is even allocated
             effects();
-            trigger(rc);  // bucket 2 is YOUNGER's: OLDER may not take it while that promise stands
-            assertThat(effects()).containsExactly("released C",
-                    "allocated YOUNGER@2", "released YOUNGER", "allocated OLDER@2");
+            trigger(rc);  // OLDER goes first; YOUNGER may count on A's release, so its promise moves to bucket 0
+            assertThat(effects()).containsExactly("released C", "allocated OLDER@2");
+            assertThat(bucketOf(younger.plannedOffset())).isZero();
             trigger(ra);
-            assertThat(effects()).containsExactly("released A");
+            assertThat(effects()).containsExactly("released A", "allocated YOUNGER@0", "released YOUNGER");
+        }
+
+        @Test
+        void aPromiseThatWouldBreakTheOnlyPlanOfAnotherCompletesAtItsOwnPlanOnceThatIsFree() {
+            memoryOf(3);
+            Allocation<String> a = allocated("A", 1);
+            Allocation<String> b = allocated("B", 1);
+            Allocation<String> c = allocated("C", 1);
+            Destroy x = destroy(a);
+            Allocation<String> d = create("D", 1);
+            assertThat(createNow(d)).isEqualTo(PROMISED);
+            Destroy y = destroy(b);
+            Destroy z = destroy(c);
+            Allocation<String> e = create("E", 2);
+            assertThat(createNow(e)).isEqualTo(PROMISED);
+            effects();
+            trigger(y);  // E9: D may not take bucket 1, E's only plan is 1-2
+            assertThat(effects()).containsExactly("released B");
+            trigger(x);
+            assertThat(effects()).containsExactly("released A", "allocated D@0");
+            trigger(z);
+            assertThat(effects()).containsExactly("released C", "allocated E@1");
+        }
+
+    }
+
+    @Nested
+    class FutureView {
+
+        @Test
+        void isKeptOnlyUnderPressureAndRebuiltWhenPressureReturns() {
+            memoryOf(3);
+            Allocation<String> a = allocated("A", 1);
+            allocated("B", 1);
+            Allocation<String> c = allocated("C", 1);
+            assertThat(planner.keepsFutureView()).as("never under pressure: never built").isFalse();
+            Destroy x = destroy(a);
+            Allocation<String> d = create("D", 1);
+            assertThat(createNow(d)).isEqualTo(PROMISED);
+            assertThat(planner.keepsFutureView()).isTrue();
+            trigger(x);
+            assertThat(d.phase()).isEqualTo(LIVE);
+            for (int i = 0; i < 40; i++) {  // 120 operations without a promise, with 3 live instances
+                planner.checkInvariants();
+                Allocation<String> e = create("E" + i, 0);
+                createNow(e);
+                trigger(destroy(e));
+            }
+            assertThat(planner.keepsFutureView()).as("dropped after a calm stretch").isFalse();
+            Destroy y = destroy(c);
+            Allocation<String> f = create("F", 1);
+            assertThat(createNow(f)).as("rebuilt from the live instances: C's release is counted on").isEqualTo(PROMISED);
+            assertThat(bucketOf(f.plannedOffset())).isEqualTo(2);
+            effects();
+            trigger(y);
+            assertThat(effects()).containsExactly("released C", "allocated F@2");
+        }
+    }
+
+    @Nested
+    class WorkBudget {
+
+        @Test
+        void aPassCutShortByTheBudgetEndsWhereAnUnboundedOneWould() {
+            memoryOf(4);
+            List<Allocation<String>> holders = new ArrayList<>();
+            List<Destroy> releases = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Allocation<String> held = allocated("A" + i, 1);
+                holders.add(held);
+                releases.add(destroy(held));
+            }
+            List<Allocation<String>> promises = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Allocation<String> p = create("P" + i, 1);
+                assertThat(createNow(p)).isEqualTo(PROMISED);
+                destroy(p);
+                trigger(new Destroy(p));  // each frees its bucket the moment it lands
+                promises.add(p);
+            }
+            planner.setWorkBudget(1);
+            effects();
+            trigger(releases.get(3));
+            assertThat(planner.hasPendingWork()).isTrue();
+            assertThat(effects()).containsExactly("released A3", "allocated P0@3", "released P0");
+            while (planner.hasPendingWork()) {
+                planner.continueWork(out);
+            }
+            assertThat(effects()).containsExactly("allocated P1@3", "released P1", "allocated P2@3", "released P2",
+                    "allocated P3@3", "released P3");
+            assertThat(planner.promisedCount()).isZero();
         }
     }
 
@@ -732,31 +881,31 @@ class AllocationPlannerTest {
         @Test
         void aRequestIsDecidedOnlyOnce() {
             memoryOf(1);
-            Request a = allocated("A", 1);
+            Allocation<String> a = allocated("A", 1);
             assertThatThrownBy(() -> trigger(a))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("cannot decide a request that is not waiting")
-                    .hasMessageContaining("state=LIVE");
+                    .hasMessageContaining("phase=LIVE");
         }
 
         @Test
         void aReleaseTriggersOnlyOnce() {
             memoryOf(1);
-            Release x = destroy(allocated("A", 1));
+            Destroy x = destroy(allocated("A", 1));
             trigger(x);
             assertThatThrownBy(() -> trigger(x))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("cannot trigger a release that is not pending: release[sequence=0 request=0 state=DONE]");
+                    .hasMessage("cannot trigger a release that is not pending: allocation[id=0 owner=A bytes=1398112 phase=FREED]");
             assertThatThrownBy(() -> poison(x)).isInstanceOf(IllegalStateException.class);
         }
 
         @Test
         void aRequestFromAnotherMemoryIsRefused() {
             memoryOf(1);
-            Request foreign = new AllocationPlanner(BUCKET, true).newRequest(1, 1, "F");
+            Allocation<String> foreign = new AllocationPlanner<String>(BUCKET, true).newRequest(1, 1, "F");
             assertThatThrownBy(() -> trigger(foreign))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("request belongs to another memory");
+                    .hasMessageContaining("allocation belongs to another memory");
         }
 
         @Test
@@ -766,17 +915,25 @@ class AllocationPlannerTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("alignment must be a power of two: alignment=24");
         }
+
+        @Test
+        void aWorkBudgetBelowOneIsRefused() {
+            memoryOf(1);
+            assertThatThrownBy(() -> planner.setWorkBudget(0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("work budget must be at least 1: budget=0");
+        }
     }
 
     @Test
     void accountingFollowsEveryState() {
         memoryOf(2);
-        Request a = allocated("A", 1);
-        Request w = create("W", 1);
-        Release ra = destroy(a);
+        Allocation<String> a = allocated("A", 1);
+        Allocation<String> w = create("W", 1);
+        Destroy ra = destroy(a);
         allocated("B", 1);
-        Request p = create("P", 1);
-        assertThat(trigger(p)).isEqualTo(ACCEPTED);
+        Allocation<String> p = create("P", 1);
+        assertThat(trigger(p)).isEqualTo(PROMISED);
         assertThat(planner.liveCount()).isEqualTo(2);
         assertThat(planner.promisedCount()).isEqualTo(1);
         assertThat(planner.waitingCount()).isEqualTo(1);

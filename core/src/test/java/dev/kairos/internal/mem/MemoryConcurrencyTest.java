@@ -11,6 +11,7 @@ import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import dev.kairos.UserEvent;
 import dev.kairos.testing.InProcessTestBackend;
+import dev.kairos.testing.PropertyCheck;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.RepeatedTest;
  * Many threads creating and destroying in one small memory, with random preconditions (none, user
  * events triggered or cancelled by other threads, other instances' ready events): whatever the
  * interleaving, once every event has resolved and every instance is destroyed, nothing is in use
- * and the planner's invariants hold.
+ * and the planner's invariants hold. The random choices come from one seed, printed when the test
+ * fails and given back with {@code -Dkairos.seed=...}; the interleaving itself cannot be replayed.
  */
 class MemoryConcurrencyTest {
     private static final int THREADS = 4;
@@ -31,6 +33,17 @@ class MemoryConcurrencyTest {
 
     @RepeatedTest(3)
     void concurrentCreatesAndDestroysLeaveNothingBehind() throws Exception {
+        String given = System.getProperty(PropertyCheck.SEED_PROPERTY);
+        long base = given == null ? new SplittableRandom().nextLong() : Long.parseUnsignedLong(given.replaceFirst("^0[xX]", ""), 16);
+        try {
+            run(base);
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("failed with seed 0x" + Long.toHexString(base) + " (re-run its random choices with -D"
+                    + PropertyCheck.SEED_PROPERTY + "=0x" + Long.toHexString(base) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void run(long base) throws Exception {
         KairosConfig config = KairosConfig.builder().cpuProcessors(1).systemMemory(64 << 10).build();
         try (Kairos kairos = InProcessTestBackend.start(config)) {
             Memory memory = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
@@ -40,7 +53,7 @@ class MemoryConcurrencyTest {
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
-                long seed = t * 7919L + System.nanoTime();
+                long seed = base + t * 7919L;
                 threads.add(Thread.ofPlatform().start(() -> {
                     SplittableRandom random = new SplittableRandom(seed);
                     awaitQuietly(go);

@@ -3,46 +3,61 @@ package dev.kairos.internal.mem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kairos.testing.PropertyCheck;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
- * Random allocate / free / probe / take scripts against a model that could not be simpler: one
- * boolean per byte of a small memory, and first fit found by trying every aligned offset in turn.
+ * Random allocate / free / probe / take / look-around scripts against a model that could not be
+ * simpler: one boolean per byte of a small memory, and first fit found by trying every aligned
+ * offset in turn. After every step the free ranges must be exactly the maximal runs of free bytes.
  */
 class RangeAllocatorPropertiesTest {
 
-    enum Kind { ALLOCATE, FREE, FREE_AGAIN, PROBE, TAKE }
+    enum Kind { ALLOCATE, FREE, FREE_AGAIN, PROBE, TAKE, AROUND }
 
-    record Step(Kind kind, int a, int b) {}
+    record Step(Kind kind, int a, int b) {
+        @Override
+        public String toString() {
+            return kind + "(" + a + "," + b + ")";
+        }
+    }
+
+    record Script(int capacity, List<Step> steps) {
+        @Override
+        public String toString() {
+            return "capacity=" + capacity + " " + steps.size() + " steps " + steps;
+        }
+    }
 
     private record Block(int offset, int size) {}
 
-    @Property(tries = 400)
-    void agreesWithAByteMapAfterEveryStep(@ForAll @IntRange(min = 1, max = 96) int capacity,
-            @ForAll("scripts") List<Step> steps) {
-        run(capacity, steps);
+    @Test
+    void agreesWithAByteMapAfterEveryStep() {
+        PropertyCheck.forAll("RangeAllocatorPropertiesTest#agreesWithAByteMapAfterEveryStep", RangeAllocatorPropertiesTest::script)
+                .tries(400)
+                .shrinkWith(PropertyCheck.dropElements(Script::steps, (s, steps) -> new Script(s.capacity(), steps)))
+                .check(script -> run(script.capacity(), script.steps()));
     }
 
     /**
-     * Scripts of up to 200 steps: allocations and frees mostly, some double frees, probes, and takes
-     * ({@code allocateAt} where a probe just looked, as the planner does).
+     * A memory of 1 to 96 bytes and up to 200 steps: allocations and frees mostly, some double frees,
+     * probes, takes ({@code allocateAt} where a probe looked, or anywhere) and look-arounds (the free
+     * ranges around a range).
      */
-    @Provide
-    Arbitrary<List<Step>> scripts() {
-        Arbitrary<Kind> kinds = Arbitraries.frequency(
-                Tuple.of(5, Kind.ALLOCATE), Tuple.of(4, Kind.FREE), Tuple.of(1, Kind.FREE_AGAIN), Tuple.of(2, Kind.PROBE),
-                Tuple.of(2, Kind.TAKE));
-        Arbitrary<Integer> operand = Arbitraries.integers().between(0, (1 << 16) - 1);
-        return Combinators.combine(kinds, operand, operand).as(Step::new).list().ofMaxSize(200);
+    static Script script(SplittableRandom random) {
+        int capacity = random.nextInt(1, 97);
+        int length = random.nextInt(201);
+        List<Step> steps = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            int w = random.nextInt(15);
+            Kind kind = w < 5 ? Kind.ALLOCATE : w < 9 ? Kind.FREE : w < 10 ? Kind.FREE_AGAIN : w < 12 ? Kind.PROBE
+                    : w < 14 ? Kind.TAKE : Kind.AROUND;
+            steps.add(new Step(kind, random.nextInt(1 << 16), random.nextInt(1 << 16)));
+        }
+        return new Script(capacity, steps);
     }
 
     private static void run(int capacity, List<Step> steps) {
@@ -112,6 +127,15 @@ class RangeAllocatorPropertiesTest {
                         assertThatThrownBy(() -> allocator.allocateAt(offset, size))
                                 .isInstanceOf(IllegalStateException.class);
                     }
+                }
+                case AROUND -> {
+                    int start = step.a() % capacity;
+                    int end = start + 1 + step.b() % (capacity - start);
+                    List<List<Long>> seen = new ArrayList<>();
+                    allocator.forEachFreeRangeOverlapping(start, end, (offset, size) -> seen.add(List.of(offset, size)));
+                    List<List<Long>> expected = freeRuns(taken).stream()
+                            .filter(run -> run.get(0) < end && run.get(0) + run.get(1) > start).toList();
+                    assertThat(seen).as("free ranges around [%d, %d)", start, end).isEqualTo(expected);
                 }
             }
             allocator.checkInvariants();
