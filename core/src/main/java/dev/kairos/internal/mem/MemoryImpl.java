@@ -13,6 +13,7 @@ import dev.kairos.internal.KairosRuntime;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.prof.InstanceProfile;
+import dev.kairos.spi.InstanceStorage;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (allocated, failed, released); they are collected under the lock and acted on after it is released,
  * because acting means triggering events, whose waiters may call back into this memory.
  */
-public final class MemoryImpl implements Memory {
+public final class MemoryImpl implements Memory, InstanceStorage.Placement {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
     /** Allocation failures logged at WARN per memory; later ones go to DEBUG so a failing loop does not flood the log. */
     private static final int WARN_FAILURES = 10;
@@ -113,8 +114,19 @@ public final class MemoryImpl implements Memory {
         return runtime;
     }
 
+    @Override
     public MemoryStorage storage() {
         return storage;
+    }
+
+    @Override
+    public long instanceOffset(RegionInstance instance) {
+        long offset = offsetOf(instance);
+        if (offset < 0) {
+            throw new IllegalStateException(instance + " holds no bytes in " + this
+                    + ": it is not ready yet, or its allocation failed (run the operation after instance.ready())");
+        }
+        return offset;
     }
 
     /** Runs the planner's invariant check; for tests. */
