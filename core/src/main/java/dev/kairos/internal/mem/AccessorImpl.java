@@ -6,7 +6,7 @@ import dev.kairos.Rect;
 import java.lang.foreign.MemorySegment;
 
 /** An accessor over an instance's slice of its memory's host segment. */
-record AccessorImpl(MemorySegment segment, FieldLayout field, Rect bounds) implements AffineAccessor {
+public record AccessorImpl(MemorySegment segment, FieldLayout field, Rect bounds) implements AffineAccessor {
 
     @Override
     public long offset(long point) {

@@ -16,7 +16,7 @@ import dev.kairos.internal.prof.InstanceProfile;
  * One region instance. It waits on its create precondition itself; its allocation state lives in
  * its memory's planner, under the memory's lock.
  */
-final class InstanceImpl extends Node implements RegionInstance {
+public final class InstanceImpl extends Node implements RegionInstance {
     final MemoryImpl memory;
     private final long id;
     private final InstanceLayout layout;
