@@ -16,6 +16,9 @@ module dev.kairos.core {
     exports dev.kairos;
     // The SPI is public: Kairos.start(config, backends) names Backend, and a backend may live outside this project.
     exports dev.kairos.spi;
+    // The JMH benchmarks of the event graph and the allocator measure these internals directly.
+    exports dev.kairos.internal.event to dev.kairos.bench;
+    exports dev.kairos.internal.mem to dev.kairos.bench;
 
     uses dev.kairos.spi.Backend;
 }

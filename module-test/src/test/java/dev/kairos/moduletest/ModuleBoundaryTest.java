@@ -123,6 +123,9 @@ class ModuleBoundaryTest {
         assertThat(descriptor.name()).isEqualTo("dev.kairos.core");
         assertThat(descriptor.exports()).filteredOn(e -> !e.isQualified()).extracting(ModuleDescriptor.Exports::source)
                 .containsExactlyInAnyOrder("dev.kairos", "dev.kairos.spi");
+        // Internals go to the JMH benchmarks alone, which measure them (bench/src/main/java/module-info.java).
+        assertThat(descriptor.exports()).filteredOn(ModuleDescriptor.Exports::isQualified)
+                .allSatisfy(e -> assertThat(e.targets()).as(e.source()).containsExactly("dev.kairos.bench"));
         assertThat(descriptor.opens()).isEmpty();
         assertThat(descriptor.isOpen()).isFalse();
         if (Files.isRegularFile(core)) {
