@@ -286,13 +286,12 @@ public final class CudaBackend implements Backend {
     }
 
     private void addCopyPaths(ConnectPhase machine) {
-        Memory zeroCopy = zeroCopyMemory;
         List<Memory> systems = machine.memories().stream().filter(m -> m.kind() == MemoryKind.SYSTEM).toList();
         CopyEngine host = new HostCopyEngine();
-        machine.addCopyPath(zeroCopy, zeroCopy, HOST_COPY, host);
+        machine.addCopyPath(zeroCopyMemory, zeroCopyMemory, HOST_COPY, host);
         for (Memory sys : systems) {
-            machine.addCopyPath(zeroCopy, sys, HOST_COPY, host);
-            machine.addCopyPath(sys, zeroCopy, HOST_COPY, host);
+            machine.addCopyPath(zeroCopyMemory, sys, HOST_COPY, host);
+            machine.addCopyPath(sys, zeroCopyMemory, HOST_COPY, host);
         }
         for (int i = 0; i < devices.size(); i++) {
             Memory fb = framebuffers.get(i);
@@ -301,8 +300,8 @@ public final class CudaBackend implements Backend {
                 machine.addCopyPath(sys, fb, SYSTEM_FRAMEBUFFER_COPY, engine);
                 machine.addCopyPath(fb, sys, SYSTEM_FRAMEBUFFER_COPY, engine);
             }
-            machine.addCopyPath(zeroCopy, fb, ZERO_COPY_FRAMEBUFFER_COPY, engine);
-            machine.addCopyPath(fb, zeroCopy, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(zeroCopyMemory, fb, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(fb, zeroCopyMemory, ZERO_COPY_FRAMEBUFFER_COPY, engine);
             machine.addCopyPath(fb, fb, FRAMEBUFFER_COPY, engine);
             for (Memory other : framebuffers) {
                 if (other != fb) {
