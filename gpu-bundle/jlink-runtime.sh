@@ -31,8 +31,9 @@ jdk_modules() {
 }
 # shellcheck disable=SC2086 # the jar list is split on purpose; its paths hold no spaces
 # Kairos's own jars are modules: jdeps resolves their requires (org.slf4j, jcuda, ...) on a module
-# path, so every jar is on it as well as analysed.
-all=$(echo $others | tr ' ' :)
+# path, so every jar is on it as well as analysed, but the test jars, whose packages split those of
+# the modules they test.
+all=$(for jar in $others; do case $jar in *-tests.jar) ;; *) printf '%s:' "$jar" ;; esac; done)
 modules=$({
   if [ -n "$jline" ]; then
     jdk_modules --module-path "$jline:$all" $others
