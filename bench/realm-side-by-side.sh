@@ -4,8 +4,9 @@
 #
 #   bench/realm-side-by-side.sh [SECTION...]     SECTION: startup whole cold warm overheads (default: all)
 #
-# Environment: REALM_BENCH (the folder of Realm's .xz binaries; default ../shared/realm-bench beside
-# the repository), ROUNDS (pairs per measure; default 5). Needs xz. Unpacks Realm's binaries into a
+# Environment: REALM_BENCH (required: the folder of Realm's binaries, xz-compressed, which live outside
+# this repository: deferred_allocation, deferred_allocation_scratch, task_ubench, event_ubench,
+# event_dag), ROUNDS (pairs per measure; default 5). Needs xz. Unpacks Realm's binaries into a
 # temporary folder, removed at the end. Builds Kairos through ./kairos first (and its AOT cache).
 #
 # Each measure prints its rounds, then one line: medians, the ratio with the direction that means
@@ -14,7 +15,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-realm_bench="${REALM_BENCH:-$root/../shared/realm-bench}"
+realm_bench="${REALM_BENCH:-}"
+if [[ -z "$realm_bench" || ! -d "$realm_bench" ]]; then
+  echo "realm-side-by-side.sh: REALM_BENCH=${realm_bench:-unset} must name the folder of Realm's xz-compressed binaries" \
+    "(deferred_allocation, deferred_allocation_scratch, task_ubench, event_ubench, event_dag; see docs/PERFORMANCE.md)" >&2
+  exit 2
+fi
 rounds="${ROUNDS:-5}"
 sections=("$@")
 [[ ${#sections[@]} -eq 0 ]] && sections=(startup whole cold warm overheads)

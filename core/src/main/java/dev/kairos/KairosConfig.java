@@ -204,7 +204,7 @@ public final class KairosConfig {
             return this;
         }
 
-        /** Utility processors (profiling callbacks, host copies); default 1. */
+        /** Utility processors (host copies); profiling responses are delivered on a thread of their own; default 1. */
         public Builder utilityProcessors(int count) {
             this.utilityProcessors = count;
             return this;

@@ -6,6 +6,6 @@ public enum ProcessorKind {
     CPU,
     /** A GPU: task bodies run on a host thread with the device current and enqueue device work. */
     GPU,
-    /** A runtime-internal helper thread (profiling callbacks, host copies); tasks may target it too. */
+    /** A runtime-internal helper thread (host copies; profiling responses have a thread of their own); tasks may target it too. */
     UTILITY
 }

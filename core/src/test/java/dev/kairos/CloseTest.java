@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * API.md, "Closing": close() never hangs forever and never loses accepted work; shutdown(after) from
- * a task, and awaitTermination from outside (issue 12, points 1, 2 and 6).
+ * The API overview (dev.kairos package-info, "Closing, and memory safety") and Kairos.close: close()
+ * never hangs forever and never loses accepted work; shutdown(after) from a task, and
+ * awaitTermination from outside (issue 12, points 1, 2 and 6).
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // await() outlasts interrupts
 class CloseTest {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The rules of API.md for events, user events and merges. */
+/** The API overview's rules for events, user events and merges (dev.kairos package-info, "Events"). */
 @Timeout(30)
 class EventTest {
     private final Kairos kairos = InProcessTestBackend.start(1 << 20);

@@ -7,7 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Layout math as DEFERRED_ALLOCATION.md states it. */
+/** Layout math as InstanceLayout's class comment and docs/DEFERRED_ALLOCATION.md ("The tutorial") state it. */
 class InstanceLayoutTest {
     private static final Map<Integer, Long> TUTORIAL_FIELDS = Map.of(101, 8L, 102, 16L);
     private static final Rect TUTORIAL_BOUNDS = Rect.of(0, 43_690);

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The rules of API.md for region instances: create, ready, destroy, accessors. */
+/**
+ * The API overview's rules for region instances (dev.kairos package-info, "Memories, instances,
+ * layouts and accessors"): create, ready, destroy, accessors.
+ */
 @Timeout(30)
 class RegionInstanceTest {
     private static final Map<Integer, Long> FIELDS = Map.of(101, 8L, 102, 16L);

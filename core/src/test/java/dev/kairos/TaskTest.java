@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The rules of API.md for tasks: variants, spawn, failure, blocking inside a body, priority. */
+/**
+ * The API overview's rules for tasks (dev.kairos package-info, "Processors and tasks"): variants,
+ * spawn, failure, blocking inside a body, priority.
+ */
 @Timeout(30)
 class TaskTest {
     private final Kairos kairos = InProcessTestBackend.start(1 << 20);

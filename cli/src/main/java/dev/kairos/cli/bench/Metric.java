@@ -2,7 +2,7 @@ package dev.kairos.cli.bench;
 
 /**
  * One figure a benchmark case reports once per measured run, with what it is held against: Realm's
- * figure for the same shape on the same machine, and the target from PERFORMANCE.md. Either may be
+ * figure for the same shape on the same machine, and the target from docs/PERFORMANCE.md. Either may be
  * absent (null) when the run's parameters are not the shape Realm was measured with.
  */
 record Metric(String name, Unit unit, Realm realm, Target target) {
