@@ -76,6 +76,14 @@ class BackendLifecycleTest {
     }
 
     @Test
+    void aBackendWhoseFirstPhaseFailsIsClosedToo() {
+        assertThatThrownBy(() -> Kairos.start(ONE_CPU, List.of(new Host("a"), new Host("b").failingIn("memories"))))
+                .isInstanceOf(KairosException.class)
+                .hasMessage("b backend failed to create its memories: b refuses memories");
+        assertThat(calls).containsExactly("a.probe", "b.probe", "a.memories", "b.memories", "b.close", "a.close");
+    }
+
+    @Test
     void aRequiredBackendThatIsUnavailableFailsStartBeforeAnythingIsAllocated() {
         Host gpu = new Host("gpu").unavailable("no device").requiredBy(CudaMode.REQUIRED);
         KairosConfig required = KairosConfig.builder().cpuProcessors(1).systemMemory(4096).cuda(CudaMode.REQUIRED).build();
