@@ -53,7 +53,7 @@ class TraceAndReportTest {
         assertThat(page).startsWith("<!DOCTYPE html>").doesNotContain("<script", "<link", "http://", "https://", "@import", "url(")
                 .contains("data-run=\"deferred\" data-points=\"20\"", "data-run=\"eager\" data-points=\"20\"",
                         ">deferred peak 1.3 MiB = 1.00 instance</text>", ">eager peak 13.3 MiB = 10.00 instances</text>",
-                        "one instance = 1.3 MiB", ">w1</text>", ">r1</text>", "inst:");
+                        "one instance = 1.3 MiB", "<title>writer batch 1, ", "<title>reader batch 1, ", "inst:");
     }
 
     @Test
