@@ -30,12 +30,16 @@ jdk_modules() {
   "$java_home/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$@" | tail -n 1
 }
 # shellcheck disable=SC2086 # the jar list is split on purpose; its paths hold no spaces
+# Kairos's own jars are modules: jdeps resolves their requires (org.slf4j, jcuda, ...) on a module
+# path, so every jar is on it as well as analysed, but the test jars, whose packages split those of
+# the modules they test.
+all=$(for jar in $others; do case $jar in *-tests.jar) ;; *) printf '%s:' "$jar" ;; esac; done)
 modules=$({
   if [ -n "$jline" ]; then
-    jdk_modules --module-path "$jline" $others
+    jdk_modules --module-path "$jline:$all" $others
     jdk_modules $(echo "$jline" | tr : ' ')
   else
-    jdk_modules $others
+    jdk_modules --module-path "$all" $others
   fi
   [ -z "$extra" ] || echo "$extra"
 } | tr , '\n' | grep -E '^(java|jdk)\.' | sort -u | paste -sd , -)

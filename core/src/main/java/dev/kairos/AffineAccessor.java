@@ -1,5 +1,6 @@
 package dev.kairos;
 
+import dev.kairos.internal.mem.AccessorImpl;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * f1.segment().set(ValueLayout.JAVA_FLOAT, o + 4, (float) (p + 2));
  * }
  */
-public interface AffineAccessor {
+public sealed interface AffineAccessor permits AccessorImpl {
 
     /** The instance's bytes. */
     MemorySegment segment();

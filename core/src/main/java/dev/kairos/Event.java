@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>This interface declares no default methods on purpose: initializing an implementation class
  * then does not initialize this interface, so {@link #NO_EVENT} can never be read half-built.
  */
-public interface Event extends Comparable<Event> {
+public sealed interface Event extends Comparable<Event> permits UserEvent, EventImpl {
 
     /** An event that has always triggered and is never poisoned: "no precondition". */
     Event NO_EVENT = EventImpl.NO_EVENT;

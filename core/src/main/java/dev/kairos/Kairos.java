@@ -38,7 +38,7 @@ public final class Kairos implements AutoCloseable {
     }
 
     /**
-     * Starts a runtime with every backend found on the class path ({@link java.util.ServiceLoader}).
+     * Starts a runtime with every backend found on the class path or module path ({@link java.util.ServiceLoader}).
      *
      * @throws KairosException if the configuration has {@linkplain KairosConfig#problems() problems},
      *     or CUDA is {@link CudaMode#REQUIRED} and no GPU is usable (the message says why)

@@ -1,9 +1,10 @@
 package dev.kairos;
 
+import dev.kairos.internal.MachineImpl;
 import java.util.List;
 
 /** The processors and memories the runtime found, and how they reach each other. */
-public interface Machine {
+public sealed interface Machine permits MachineImpl {
 
     ProcessorQuery processors();
 

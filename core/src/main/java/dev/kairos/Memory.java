@@ -1,10 +1,12 @@
 package dev.kairos;
 
+import dev.kairos.internal.mem.MemoryImpl;
+
 /**
  * A memory handle ({@code mem:sys}, {@code mem:gpu0.fb}): one contiguous range of bytes that
  * instances are carved from, with deferred allocation (see {@link RegionInstance#create}).
  */
-public interface Memory extends Comparable<Memory> {
+public sealed interface Memory extends Comparable<Memory> permits MemoryImpl {
 
     MemoryKind kind();
 

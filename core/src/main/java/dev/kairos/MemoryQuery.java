@@ -1,11 +1,12 @@
 package dev.kairos;
 
+import dev.kairos.internal.MachineImpl;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /** An immutable query over a machine's memories; each filter returns a narrower query. */
-public interface MemoryQuery {
+public sealed interface MemoryQuery permits MachineImpl.Memories {
 
     MemoryQuery kind(MemoryKind kind);
 

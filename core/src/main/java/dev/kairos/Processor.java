@@ -1,10 +1,12 @@
 package dev.kairos;
 
+import dev.kairos.internal.proc.ProcessorImpl;
+
 /**
  * A processor handle ({@code proc:cpu0}): somewhere tasks run. Tasks spawned on one processor run
  * one at a time, highest priority first, in the order they became ready among equals.
  */
-public interface Processor extends Comparable<Processor> {
+public sealed interface Processor extends Comparable<Processor> permits ProcessorImpl {
 
     ProcessorKind kind();
 

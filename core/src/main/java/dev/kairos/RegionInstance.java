@@ -1,5 +1,6 @@
 package dev.kairos;
 
+import dev.kairos.internal.mem.InstanceImpl;
 import dev.kairos.internal.mem.Instances;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * releases ({@link #destroy(Event)} calls) made before this {@code create} returned; a request that
  * can never fit poisons {@link #ready()} with a message naming the memory and the sizes.
  */
-public interface RegionInstance extends Comparable<RegionInstance> {
+public sealed interface RegionInstance extends Comparable<RegionInstance> permits InstanceImpl {
 
     /**
      * Creates an instance of {@code memory} for the points of {@code bounds} with one field per entry

@@ -1,7 +1,9 @@
 package dev.kairos;
 
+import dev.kairos.internal.proc.TaskOp;
+
 /** What a running task body can see of the runtime. Valid only while the body runs. */
-public interface TaskContext {
+public sealed interface TaskContext permits TaskOp {
 
     /** The processor running this task. */
     Processor processor();

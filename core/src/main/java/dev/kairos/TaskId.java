@@ -1,10 +1,12 @@
 package dev.kairos;
 
+import dev.kairos.internal.proc.TaskIdImpl;
+
 /**
  * A registered task ({@code task:writer}): a name and one body per processor kind, taking arguments
  * of type {@code A}. Returned by {@link Kairos#registerTask}.
  */
-public interface TaskId<A> {
+public sealed interface TaskId<A> permits TaskIdImpl {
 
     String name();
 

@@ -1,10 +1,12 @@
 package dev.kairos;
 
+import dev.kairos.internal.event.UserEventImpl;
+
 /**
  * An event the program triggers itself, created by {@link Kairos#createUserEvent()}. Triggering or
  * cancelling it a second time is an {@link IllegalStateException}.
  */
-public interface UserEvent extends Event {
+public sealed interface UserEvent extends Event permits UserEventImpl {
 
     /** Triggers the event now: every operation waiting on it may run. */
     void trigger();

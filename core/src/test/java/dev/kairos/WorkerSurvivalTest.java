@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kairos.spi.Backend;
-import dev.kairos.spi.MachineBuilder;
 import dev.kairos.spi.ProcessorDriver;
+import dev.kairos.spi.ProcessorPhase;
 import dev.kairos.spi.RunningTask;
 import dev.kairos.testing.InProcessTestBackend;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class WorkerSurvivalTest {
         }
 
         @Override
-        public void start(MachineBuilder machine) {
+        public void createProcessors(ProcessorPhase machine) {
             machine.addProcessor(ProcessorKind.CPU, "cpu0", driver);
         }
 

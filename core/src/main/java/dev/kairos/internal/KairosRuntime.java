@@ -26,10 +26,12 @@ import dev.kairos.internal.proc.TaskIdImpl;
 import dev.kairos.internal.prof.ProfileDelivery;
 import dev.kairos.internal.trace.Tracer;
 import dev.kairos.spi.Backend;
+import dev.kairos.spi.ConnectPhase;
 import dev.kairos.spi.CopyEngine;
-import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryPhase;
 import dev.kairos.spi.MemoryStorage;
 import dev.kairos.spi.ProcessorDriver;
+import dev.kairos.spi.ProcessorPhase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,8 +67,6 @@ import org.slf4j.LoggerFactory;
 public final class KairosRuntime {
     private static final Logger log = LoggerFactory.getLogger(KairosRuntime.class);
     private static final AtomicLong RUNTIMES = new AtomicLong();
-    /** The name of the CUDA backend, the one {@link CudaMode#REQUIRED} demands. */
-    public static final String CUDA_BACKEND = "cuda";
     private static final long CLOSE_PROGRESS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How many ids of cancelled user events the close warning lists. */
     private static final int IDS_IN_WARNING = 5;
@@ -94,10 +94,14 @@ public final class KairosRuntime {
         this.tracer = Tracer.open(config.trace().orElse(null), this + " " + config);
     }
 
-    /** Every backend on the class path, in the order they start. */
+    /**
+     * Every backend on the class path or module path ({@link ServiceLoader}), by name, so that the
+     * machine's processor and memory ids and its backend lines do not depend on the order of the path.
+     */
     public static List<Backend> discoverBackends() {
         List<Backend> found = new ArrayList<>();
         ServiceLoader.load(Backend.class, KairosRuntime.class.getClassLoader()).forEach(found::add);
+        found.sort(Comparator.comparing(Backend::name));
         return found;
     }
 
@@ -120,41 +124,28 @@ public final class KairosRuntime {
         return runtime;
     }
 
+    /**
+     * The backends' lifecycle ({@link Backend}): every probe, then each phase for every available
+     * backend before the next. A backend joins {@link #started} before its first phase, so that a
+     * failure anywhere closes it with the rest.
+     */
     private void startMachine(List<? extends Backend> backends) {
-        Builder builder = new Builder();
+        Phases phases = new Phases();
         // Platform threads: the host copies a utility processor runs are then time-sliced by the OS
         // against CPU task bodies, which run on virtual threads and are never preempted by each other.
         for (int i = 0; i < config.utilityProcessors(); i++) {
-            utility.add((ProcessorImpl) builder.addProcessor(ProcessorKind.UTILITY, "util" + i, new ProcessorDriver() {}));
+            utility.add((ProcessorImpl) phases.addProcessor(ProcessorKind.UTILITY, "util" + i, new ProcessorDriver() {}));
         }
-        List<? extends Backend> ordered = backends.stream().sorted(Comparator.comparingInt(Backend::order)).toList();
-        boolean cudaSeen = false;
-        for (Backend backend : ordered) {
-            cudaSeen |= CUDA_BACKEND.equals(backend.name());
-            Backend.Probe probe = backend.probe(config);
-            if (!probe.available()) {
-                machine.addBackendStatus(new BackendStatus(backend.name(), false, probe.detail()));
-                if (backend.isRequired(config)) {
-                    throw new KairosException(backend.name() + " is required by the configuration but unavailable: " + probe.detail());
-                }
-                log.info("{} backend unavailable: {}", backend.name(), probe.detail());
-                continue;
-            }
-            try {
-                backend.start(builder);
-            } catch (RuntimeException e) {
-                throw new KairosException(backend.name() + " backend failed to start: " + e.getMessage(), e);
-            }
+        List<Backend> available = probe(backends);
+        for (Backend backend : available) {
             started.add(backend);
-            machine.addBackendStatus(new BackendStatus(backend.name(), true, probe.detail()));
-            log.debug("{} backend started: {}", backend.name(), probe.detail());
+            inPhase(backend, "create its memories", () -> backend.createMemories(phases));
         }
-        if (!cudaSeen) {
-            String reason = "the CUDA backend (kairos-cuda) is not on the class path";
-            machine.addBackendStatus(new BackendStatus(CUDA_BACKEND, false, reason));
-            if (config.cuda() == CudaMode.REQUIRED) {
-                throw new KairosException("cuda=REQUIRED but " + reason);
-            }
+        for (Backend backend : available) {
+            inPhase(backend, "create its processors", () -> backend.createProcessors(phases));
+        }
+        for (Backend backend : available) {
+            inPhase(backend, "connect", () -> backend.connect(phases));
         }
         tracer.machine(machine.processorImpls(), machine.memoryImpls());
         for (ProcessorImpl p : machine.processorImpls()) {
@@ -162,8 +153,40 @@ public final class KairosRuntime {
         }
     }
 
-    /** Contributions of the backends while they start. */
-    private final class Builder implements MachineBuilder {
+    /** Probes every backend and records what each found; returns the available ones. Allocates nothing. */
+    private List<Backend> probe(List<? extends Backend> backends) {
+        List<Backend> available = new ArrayList<>();
+        for (Backend backend : backends) {
+            Backend.Probe probe = backend.probe(config);
+            machine.addBackendStatus(new BackendStatus(backend.name(), probe.available(), probe.detail()));
+            if (probe.available()) {
+                available.add(backend);
+                continue;
+            }
+            if (backend.isRequired(config)) {
+                throw new KairosException(backend.name() + " is required by the configuration but unavailable: " + probe.detail());
+            }
+            log.info("{} backend unavailable: {}", backend.name(), probe.detail());
+        }
+        if (config.cuda() == CudaMode.REQUIRED && backends.stream().noneMatch(b -> b.isRequired(config))) {
+            throw new KairosException("cuda=REQUIRED but no backend here provides GPUs (backends="
+                    + backends.stream().map(Backend::name).toList() + "): the CUDA backend, kairos-cuda, is not on the"
+                    + " class path or module path");
+        }
+        return available;
+    }
+
+    private static void inPhase(Backend backend, String phase, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            throw new KairosException(backend.name() + " backend failed to " + phase + ": " + e.getMessage(), e);
+        }
+        log.debug("{} backend: {} done", backend.name(), phase);
+    }
+
+    /** What the backends may do in each phase; one object, handed out as each phase's interface. */
+    private final class Phases implements MemoryPhase, ProcessorPhase, ConnectPhase {
         private long processorIds;
         private long memoryIds;
 

@@ -103,7 +103,7 @@ public final class MachineImpl implements Machine {
 
     // ---------------------------------------------------------------- queries
 
-    private final class Processors implements ProcessorQuery {
+    public final class Processors implements ProcessorQuery {
         private final List<Processor> matches;
 
         Processors(List<? extends Processor> matches) {
@@ -145,7 +145,7 @@ public final class MachineImpl implements Machine {
         }
     }
 
-    private final class Memories implements MemoryQuery {
+    public final class Memories implements MemoryQuery {
         private final List<Memory> matches;
 
         Memories(List<? extends Memory> matches) {

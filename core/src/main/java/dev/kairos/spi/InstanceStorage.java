@@ -2,7 +2,6 @@ package dev.kairos.spi;
 
 import dev.kairos.Memory;
 import dev.kairos.RegionInstance;
-import dev.kairos.internal.mem.MemoryImpl;
 
 /**
  * Where an allocated instance's bytes are, for a backend that hands addresses to kernels or copy
@@ -13,14 +12,31 @@ import dev.kairos.internal.mem.MemoryImpl;
 public record InstanceStorage(Memory memory, MemoryStorage storage, long offset) {
 
     /**
-     * @throws IllegalArgumentException if the instance does not belong to a Kairos memory
-     * @throws IllegalStateException if it holds no bytes: not ready yet, its allocation failed, or it
-     *     was destroyed
+     * A memory whose instances core's allocator places in one {@link MemoryStorage}: what
+     * {@link #of} asks. Every {@link Memory} of a runtime is one (core's memory implements it), so
+     * that this package need not name the implementation.
+     */
+    public interface Placement {
+
+        /** The bytes this memory carves. */
+        MemoryStorage storage();
+
+        /**
+         * Where {@code instance}'s bytes start in {@link #storage()}.
+         *
+         * @throws IllegalStateException if it holds no bytes: not ready yet, its allocation failed,
+         *     or it was freed
+         */
+        long instanceOffset(RegionInstance instance);
+    }
+
+    /**
+     * @throws IllegalStateException if the instance holds no bytes: not ready yet, its allocation
+     *     failed, or it was freed
      */
     public static InstanceStorage of(RegionInstance instance) {
-        if (!(instance.memory() instanceof MemoryImpl memory)) {
-            throw new IllegalArgumentException(instance + " is not an instance of a Kairos memory");
-        }
-        return new InstanceStorage(memory, memory.storage(), MemoryImpl.storageOffset(instance));
+        // Memory is sealed to the runtime's memories, and each is a Placement.
+        Placement memory = (Placement) instance.memory();
+        return new InstanceStorage(instance.memory(), memory.storage(), memory.instanceOffset(instance));
     }
 }

@@ -8,12 +8,15 @@ import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.spi.Backend;
+import dev.kairos.spi.ConnectPhase;
 import dev.kairos.spi.HostCopyEngine;
-import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryPhase;
 import dev.kairos.spi.MemoryStorage;
 import dev.kairos.spi.ProcessorDriver;
+import dev.kairos.spi.ProcessorPhase;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +27,8 @@ import java.util.List;
  */
 public final class InProcessTestBackend implements Backend {
     private Arena arena;
+    private Memory sys;
+    private final List<Processor> cpus = new ArrayList<>();
 
     /** A runtime on this backend alone. */
     public static Kairos start(KairosConfig config) {
@@ -46,21 +51,33 @@ public final class InProcessTestBackend implements Backend {
     }
 
     @Override
-    public void start(MachineBuilder machine) {
-        KairosConfig config = machine.config();
+    public void createMemories(MemoryPhase machine) {
+        long bytes = machine.config().systemMemory();
         arena = Arena.ofShared();
-        MemorySegment bytes = arena.allocate(Math.max(1, config.systemMemory()), 64);
-        Memory sys = machine.addMemory(MemoryKind.SYSTEM, "sys", new MemoryStorage(config.systemMemory(), 64, bytes, 0));
+        MemorySegment segment = arena.allocate(Math.max(1, bytes), 64);
+        sys = machine.addMemory(MemoryKind.SYSTEM, "sys", new MemoryStorage(bytes, 64, segment, 0));
+    }
+
+    @Override
+    public void createProcessors(ProcessorPhase machine) {
+        for (int i = 0; i < machine.config().cpuProcessors(); i++) {
+            cpus.add(machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {}));
+        }
+    }
+
+    @Override
+    public void connect(ConnectPhase machine) {
         Affinity affinity = new Affinity(1000, 100);
         machine.addCopyPath(sys, sys, affinity, new HostCopyEngine());
-        for (int i = 0; i < config.cpuProcessors(); i++) {
-            Processor p = machine.addProcessor(ProcessorKind.CPU, "cpu" + i, new ProcessorDriver() {});
+        for (Processor p : cpus) {
             machine.addAffinity(p, sys, affinity);
         }
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 }

@@ -7,10 +7,12 @@ import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.spi.Backend;
+import dev.kairos.spi.ConnectPhase;
 import dev.kairos.spi.HostCopyEngine;
-import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryPhase;
 import dev.kairos.spi.MemoryStorage;
 import dev.kairos.spi.ProcessorDriver;
+import dev.kairos.spi.ProcessorPhase;
 
 /**
  * CPU processors and SYSTEM memory: one off-heap segment of the configured size, carved by core's
@@ -29,15 +31,11 @@ public final class CpuBackend implements Backend {
     static final Affinity HOST_AFFINITY = new Affinity(20_000, 100);
 
     private NativeHostMemory systemMemory;
+    private Memory sys;
 
     @Override
     public String name() {
         return "cpu";
-    }
-
-    @Override
-    public int order() {
-        return 0;
     }
 
     @Override
@@ -46,12 +44,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void start(MachineBuilder machine) {
-        KairosConfig config = machine.config();
-        systemMemory = NativeHostMemory.allocate(config.systemMemory(), CACHE_LINE, "SYSTEM memory");
-        Memory sys = machine.addMemory(MemoryKind.SYSTEM, "sys",
-                new MemoryStorage(config.systemMemory(), CACHE_LINE, systemMemory.segment(), 0));
-        machine.addCopyPath(sys, sys, HOST_AFFINITY, new HostCopyEngine());
+    public void createMemories(MemoryPhase machine) {
+        long bytes = machine.config().systemMemory();
+        systemMemory = NativeHostMemory.allocate(bytes, CACHE_LINE, "SYSTEM memory");
+        sys = machine.addMemory(MemoryKind.SYSTEM, "sys", new MemoryStorage(bytes, CACHE_LINE, systemMemory.segment(), 0));
+    }
+
+    @Override
+    public void createProcessors(ProcessorPhase machine) {
         ProcessorDriver driver = new ProcessorDriver() {
             // No state is bound to a CPU worker's thread: a virtual thread lets a body blocked in
             // Event.await give up its carrier instead of holding a platform thread until it resumes.
@@ -60,9 +60,14 @@ public final class CpuBackend implements Backend {
                 return Thread.ofVirtual().name(name).unstarted(worker);
             }
         };
-        for (int i = 0; i < config.cpuProcessors(); i++) {
+        for (int i = 0; i < machine.config().cpuProcessors(); i++) {
             machine.addProcessor(ProcessorKind.CPU, "cpu" + i, driver);
         }
+    }
+
+    @Override
+    public void connect(ConnectPhase machine) {
+        machine.addCopyPath(sys, sys, HOST_AFFINITY, new HostCopyEngine());
         // Utility processors run host copies and may run tasks: they reach host memory as CPUs do.
         for (Processor p : machine.processors()) {
             if (p.kind() != ProcessorKind.GPU) {
@@ -77,5 +82,6 @@ public final class CpuBackend implements Backend {
             systemMemory.close();
             systemMemory = null;
         }
+        sys = null;
     }
 }

@@ -10,9 +10,11 @@ import dev.kairos.ProcessorKind;
 import dev.kairos.cuda.CudaDriver.DeviceInfo;
 import dev.kairos.spi.Backend;
 import dev.kairos.spi.CopyEngine;
+import dev.kairos.spi.ConnectPhase;
 import dev.kairos.spi.HostCopyEngine;
-import dev.kairos.spi.MachineBuilder;
+import dev.kairos.spi.MemoryPhase;
 import dev.kairos.spi.MemoryStorage;
+import dev.kairos.spi.ProcessorPhase;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,11 @@ import java.util.function.Supplier;
  *
  * <p>Lifecycle, as Realm's CUDA module: {@link #probe} loads the driver and reads what devices there
  * are, allocating nothing, and answers "unavailable" with one line (no driver, no device, a device
- * too old, a driver too old for the PTX) instead of throwing; {@link #start} retains each device's
- * primary context and creates its streams, kernels and framebuffer arena, then the memories, the
- * processors and the copy paths; {@link #close} frees all of it, also after a sticky error.
+ * too old, a driver too old for the PTX) instead of throwing; {@link #createMemories} retains each
+ * device's primary context, creates its streams, kernels and framebuffer arena and pins the
+ * ZERO_COPY bytes; {@link #createProcessors} adds a processor per device; {@link #connect} declares
+ * the affinities and the copy paths, to SYSTEM memory too, which another backend created; {@link
+ * #close} frees all of it, also after a sticky error or a phase that failed half-way.
  *
  * <p>The PTX of {@code kairos-kernels} targets {@code compute_75} with PTX ISA 9.0 (nvcc 13), so a
  * device needs compute capability 7.5 and the driver must support CUDA 13.0 (release 580 or newer).
@@ -59,13 +63,21 @@ public final class CudaBackend implements Backend {
     static final Affinity HOST_COPY = new Affinity(10_000, 100);
 
     private final Supplier<CudaDriver> driverSource;
-    private CudaDriver driver;
-    private List<DeviceInfo> usable = List.of();
+    /** What {@link #probe} found, kept apart from the requested settings that each phase brings; null before. */
+    private Detected detected;
 
     private final List<GpuDevice> devices = new ArrayList<>();
     /** The ZERO_COPY memory's bytes, or null for none (zeroCopyMemory=0). */
     private PinnedHostMemory zeroCopy;
     private long zeroCopyDevice;
+    /** Added by {@link #createMemories}: each device's framebuffer, in the order of {@link #devices}. */
+    private final List<Memory> framebuffers = new ArrayList<>();
+    private Memory zeroCopyMemory;
+    /** Added by {@link #createProcessors}, in the order of {@link #devices}. */
+    private final List<Processor> gpus = new ArrayList<>();
+
+    /** The driver and the devices it can use here, as the probe found them. */
+    private record Detected(CudaDriver driver, List<DeviceInfo> usable) {}
 
     /** The backend over JCuda; what {@link java.util.ServiceLoader} creates. */
     public CudaBackend() {
@@ -80,11 +92,6 @@ public final class CudaBackend implements Backend {
     @Override
     public String name() {
         return "cuda";
-    }
-
-    @Override
-    public int order() {
-        return 100;
     }
 
     @Override
@@ -148,8 +155,7 @@ public final class CudaBackend implements Backend {
         if (found.isEmpty()) {
             return Probe.unavailable("no usable CUDA device: " + String.join("; ", skipped));
         }
-        driver = candidate;
-        usable = List.copyOf(found);
+        detected = new Detected(candidate, List.copyOf(found));
         StringBuilder detail = new StringBuilder().append(found.size()).append(found.size() == 1 ? " GPU: " : " GPUs: ");
         for (int i = 0; i < found.size(); i++) {
             DeviceInfo info = found.get(i);
@@ -212,46 +218,46 @@ public final class CudaBackend implements Backend {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
     }
 
-    // ---------------------------------------------------------------- start
+    // ---------------------------------------------------------------- memories, processors, connections
 
     @Override
-    public void start(MachineBuilder machine) {
-        if (driver == null) {
-            throw new IllegalStateException("start() before a successful probe()");
+    public void createMemories(MemoryPhase machine) {
+        if (detected == null) {
+            throw new IllegalStateException("createMemories() before a successful probe()");
         }
         KairosConfig config = machine.config();
-        try {
-            for (DeviceInfo info : usable) {
-                devices.add(GpuDevice.open(driver, info, config.gpuFramebufferMemory()));
-            }
-            allocateZeroCopy(config.zeroCopyMemory());
-        } catch (RuntimeException e) {
-            try {
-                close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+        for (DeviceInfo info : detected.usable()) {
+            devices.add(GpuDevice.open(detected.driver(), info, config.gpuFramebufferMemory()));
         }
-        List<Memory> framebuffers = new ArrayList<>();
+        allocateZeroCopy(config.zeroCopyMemory());
         for (GpuDevice d : devices) {
             framebuffers.add(machine.addMemory(MemoryKind.GPU_FB, d.name() + ".fb",
                     new MemoryStorage(d.framebufferBytes(), DEVICE_ALIGNMENT, null, d.framebuffer())));
         }
-        Memory zeroCopyMemory = machine.addMemory(MemoryKind.ZERO_COPY, "zcopy",
+        zeroCopyMemory = machine.addMemory(MemoryKind.ZERO_COPY, "zcopy",
                 new MemoryStorage(config.zeroCopyMemory(), DEVICE_ALIGNMENT, zeroCopySegment(), zeroCopyDevice));
+    }
+
+    @Override
+    public void createProcessors(ProcessorPhase machine) {
+        for (int i = 0; i < devices.size(); i++) {
+            gpus.add(machine.addProcessor(ProcessorKind.GPU, devices.get(i).name(),
+                    new GpuProcessorDriver(devices.get(i), framebuffers.get(i))));
+        }
+    }
+
+    @Override
+    public void connect(ConnectPhase machine) {
         for (Processor p : machine.processors()) {
             if (p.kind() != ProcessorKind.GPU) {
                 machine.addAffinity(p, zeroCopyMemory, HOST_TO_ZERO_COPY);
             }
         }
-        for (int i = 0; i < devices.size(); i++) {
-            Processor gpu = machine.addProcessor(ProcessorKind.GPU, devices.get(i).name(),
-                    new GpuProcessorDriver(devices.get(i), framebuffers.get(i)));
-            machine.addAffinity(gpu, framebuffers.get(i), GPU_TO_FRAMEBUFFER);
-            machine.addAffinity(gpu, zeroCopyMemory, GPU_TO_ZERO_COPY);
+        for (int i = 0; i < gpus.size(); i++) {
+            machine.addAffinity(gpus.get(i), framebuffers.get(i), GPU_TO_FRAMEBUFFER);
+            machine.addAffinity(gpus.get(i), zeroCopyMemory, GPU_TO_ZERO_COPY);
         }
-        addCopyPaths(machine, framebuffers, zeroCopyMemory);
+        addCopyPaths(machine);
     }
 
     /**
@@ -266,9 +272,9 @@ public final class CudaBackend implements Backend {
         GpuDevice first = devices.getFirst();
         first.makeCurrent();
         try {
-            zeroCopy = PinnedHostMemory.pin(driver, bytes);
+            zeroCopy = PinnedHostMemory.pin(detected.driver(), bytes);
             long host = zeroCopy.segment().address();
-            zeroCopyDevice = first.info().unifiedAddressing() ? host : driver.hostDevicePointer(host);
+            zeroCopyDevice = first.info().unifiedAddressing() ? host : detected.driver().hostDevicePointer(host);
         } finally {
             first.releaseCurrent();
         }
@@ -279,13 +285,13 @@ public final class CudaBackend implements Backend {
         return zeroCopy == null ? MemorySegment.NULL : zeroCopy.segment();
     }
 
-    private void addCopyPaths(MachineBuilder machine, List<Memory> framebuffers, Memory zeroCopy) {
+    private void addCopyPaths(ConnectPhase machine) {
         List<Memory> systems = machine.memories().stream().filter(m -> m.kind() == MemoryKind.SYSTEM).toList();
         CopyEngine host = new HostCopyEngine();
-        machine.addCopyPath(zeroCopy, zeroCopy, HOST_COPY, host);
+        machine.addCopyPath(zeroCopyMemory, zeroCopyMemory, HOST_COPY, host);
         for (Memory sys : systems) {
-            machine.addCopyPath(zeroCopy, sys, HOST_COPY, host);
-            machine.addCopyPath(sys, zeroCopy, HOST_COPY, host);
+            machine.addCopyPath(zeroCopyMemory, sys, HOST_COPY, host);
+            machine.addCopyPath(sys, zeroCopyMemory, HOST_COPY, host);
         }
         for (int i = 0; i < devices.size(); i++) {
             Memory fb = framebuffers.get(i);
@@ -294,8 +300,8 @@ public final class CudaBackend implements Backend {
                 machine.addCopyPath(sys, fb, SYSTEM_FRAMEBUFFER_COPY, engine);
                 machine.addCopyPath(fb, sys, SYSTEM_FRAMEBUFFER_COPY, engine);
             }
-            machine.addCopyPath(zeroCopy, fb, ZERO_COPY_FRAMEBUFFER_COPY, engine);
-            machine.addCopyPath(fb, zeroCopy, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(zeroCopyMemory, fb, ZERO_COPY_FRAMEBUFFER_COPY, engine);
+            machine.addCopyPath(fb, zeroCopyMemory, ZERO_COPY_FRAMEBUFFER_COPY, engine);
             machine.addCopyPath(fb, fb, FRAMEBUFFER_COPY, engine);
             for (Memory other : framebuffers) {
                 if (other != fb) {
@@ -335,6 +341,9 @@ public final class CudaBackend implements Backend {
             }
         }
         devices.clear();
+        framebuffers.clear();
+        gpus.clear();
+        zeroCopyMemory = null;
         if (first != null) {
             throw first;
         }

@@ -26,7 +26,7 @@ import java.time.Duration;
  *         count, f.stride(), 1));
  * }
  */
-public interface CudaTaskContext {
+public sealed interface CudaTaskContext permits GpuTaskContext {
 
     /** The CUDA ordinal of the task's device. */
     int deviceOrdinal();

@@ -44,12 +44,12 @@ class FakeMachineTest {
     }
 
     @Test
-    void aFailedStartFreesWhatItHadAllocatedAndNamesTheCall() {
+    void aFailedMemoryPhaseFreesWhatItHadAllocatedAndNamesTheCall() {
         FakeCudaDriver driver = FakeCudaDriver.oneGpu();
         driver.failNext("cuMemHostRegister", 2);
         assertThatThrownBy(() -> Gpus.startFake(Gpus.smallConfig().build(), driver))
                 .isInstanceOf(KairosException.class)
-                .hasMessageContaining("cuda backend failed to start")
+                .hasMessageContaining("cuda backend failed to create its memories")
                 .hasMessageContaining("cuMemHostRegister failed: CUDA_ERROR_OUT_OF_MEMORY");
         assertThat(driver.liveResources()).isEmpty();
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * own waiter: spawning allocates one object. Ids are assigned on first use: most events are never
  * printed or compared, and a shared counter on every creation would be contended.
  */
-public class EventImpl extends Node implements Event {
+public non-sealed class EventImpl extends Node implements Event {
     private static final Object TRIGGERED = new Object() {
         @Override
         public String toString() {

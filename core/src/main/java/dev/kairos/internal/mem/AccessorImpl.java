@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * instance's life on every call ({@link InstanceBytes}); the slice's scope is the memory's, which
  * the runtime's close ends.
  */
-final class AccessorImpl implements AffineAccessor {
+public final class AccessorImpl implements AffineAccessor {
     private final InstanceImpl instance;
     private final InstanceBytes bytes;
     private final MemorySegment segment;

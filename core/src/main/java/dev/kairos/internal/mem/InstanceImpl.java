@@ -17,7 +17,7 @@ import dev.kairos.internal.prof.InstanceProfile;
  * memory's planner, under the memory's lock, and the bytes it holds (once it does) in
  * {@link InstanceBytes}, which bounds every host access, copy and fill by its life.
  */
-final class InstanceImpl extends Node implements RegionInstance {
+public final class InstanceImpl extends Node implements RegionInstance {
     final MemoryImpl memory;
     private final long id;
     private final InstanceLayout layout;

@@ -14,6 +14,7 @@ import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.mem.Allocation.Phase;
 import dev.kairos.internal.prof.InstanceProfile;
+import dev.kairos.spi.InstanceStorage;
 import dev.kairos.spi.MemoryStorage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Every accessor's segment belongs to the memory's own scope, which {@link #closeScopes()} ends
  * before the backend frees the bytes.
  */
-public final class MemoryImpl implements Memory {
+public final class MemoryImpl implements Memory, InstanceStorage.Placement {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
     /** Allocation failures logged at WARN per memory; later ones go to DEBUG so a failing loop does not flood the log. */
     private static final int WARN_FAILURES = 10;
@@ -133,8 +134,14 @@ public final class MemoryImpl implements Memory {
         return runtime;
     }
 
+    @Override
     public MemoryStorage storage() {
         return storage;
+    }
+
+    @Override
+    public long instanceOffset(RegionInstance instance) {
+        return storageOffset(instance);
     }
 
     /** Runs the planner's invariant check; for tests. */

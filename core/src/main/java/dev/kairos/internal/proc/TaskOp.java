@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * ready-queue entry and its own {@link TaskContext}: spawning allocates this object and nothing
  * else (unless profiling was requested). Its life is {@link Operation}'s.
  */
-final class TaskOp<A> extends Operation implements Work, RunningTask, TaskContext {
+public final class TaskOp<A> extends Operation implements Work, RunningTask, TaskContext {
     private static final Logger log = LoggerFactory.getLogger(TaskOp.class);
 
     private final ProcessorImpl processor;
