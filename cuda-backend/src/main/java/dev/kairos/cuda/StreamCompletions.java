@@ -45,6 +45,9 @@ final class StreamCompletions {
 
     private static final Pending STOP = new Pending(null, null, null);
 
+    /** {@code CUresult} 999: what an answer that is no CUDA error is reported as. */
+    private static final int CUDA_ERROR_UNKNOWN = 999;
+
     private final GpuDevice device;
     private final CudaDriver driver;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -137,10 +140,16 @@ final class StreamCompletions {
         try {
             driver.synchronizeEvent(p.event());
         } catch (CudaException e) {
-            CudaException fault = new CudaException(p.what().get(), e.code(), e.errorName());
-            device.fail(fault);
-            fail(p, faulted ? device.failure(p.what()) : fault);
-            faulted = true;
+            failDevice(p, new CudaException(p.what().get(), e.code(), e.errorName()));
+            return;
+        } catch (RuntimeException e) {
+            // Not the driver's answer but the binding's (JCuda refusing an argument, say): whether
+            // the work finished is unknown, so the device goes out of service as for a fault, and
+            // this thread lives on to fail the rest instead of leaving it waiting.
+            CudaException fault = new CudaException(p.what().get() + ": cuEventSynchronize threw " + e, CUDA_ERROR_UNKNOWN,
+                    "CUDA_ERROR_UNKNOWN");
+            fault.initCause(e);
+            failDevice(p, fault);
             return;
         }
         device.releaseEvent(p.event());
@@ -149,6 +158,12 @@ final class StreamCompletions {
         } catch (RuntimeException e) {
             log.error("completing work on {} failed", device.name(), e);
         }
+    }
+
+    private void failDevice(Pending p, CudaException fault) {
+        device.fail(fault);
+        fail(p, faulted ? device.failure(p.what()) : fault);
+        faulted = true;
     }
 
     private static void fail(Pending p, RuntimeException error) {

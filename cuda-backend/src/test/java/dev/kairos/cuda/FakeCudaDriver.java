@@ -74,6 +74,7 @@ public final class FakeCudaDriver implements CudaDriver {
 
     // Everything below is guarded by this.
     private final Map<String, Integer> plannedFailures = new HashMap<>();
+    private final Map<String, RuntimeException> plannedThrows = new HashMap<>();
     private final Set<String> skippedKernels = new java.util.HashSet<>();
     private String setCurrentFailsOn;
     private int setCurrentFailure;
@@ -187,6 +188,11 @@ public final class FakeCudaDriver implements CudaDriver {
     /** Makes the next call of {@code operation} (e.g. {@code cuMemAlloc}, {@code cuLaunchKernel}) fail with {@code code}. */
     public synchronized void failNext(String operation, int code) {
         plannedFailures.put(operation, code);
+    }
+
+    /** Makes the next call of {@code operation} throw {@code thrown}, as a binding that refuses an argument does. */
+    public synchronized void throwNext(String operation, RuntimeException thrown) {
+        plannedThrows.put(operation, thrown);
     }
 
     /**
@@ -607,6 +613,10 @@ public final class FakeCudaDriver implements CudaDriver {
     /** Throws the failure planned for {@code operation}'s call name (the part before any parenthesis). */
     private void planned(String operation) {
         int paren = operation.indexOf('(');
+        RuntimeException thrown = plannedThrows.remove(paren < 0 ? operation : operation.substring(0, paren));
+        if (thrown != null) {
+            throw thrown;
+        }
         Integer code = plannedFailures.remove(paren < 0 ? operation : operation.substring(0, paren));
         if (code != null) {
             throw new CudaException(operation, code, JCudaDriverApi.errorName(code));

@@ -15,6 +15,7 @@ import dev.kairos.ProcessorKind;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -91,6 +92,32 @@ class FakeMachineTest {
             inst.destroy();
         } finally {
             assertTimeoutPreemptively(Duration.ofSeconds(10), kairos::close, "close with a failed completion thread");
+        }
+    }
+
+    @Test
+    void aCompletionThreadWhoseEventCallThrowsSomethingElseFailsTheDeviceAndLivesOn() {
+        FakeCudaDriver driver = FakeCudaDriver.oneGpu();
+        Kairos kairos = Gpus.startFake(Gpus.smallConfig().build(), driver);
+        try {
+            Processor gpu = kairos.machine().processors().kind(ProcessorKind.GPU).first().orElseThrow();
+            RegionInstance inst = RegionInstance.create(kairos.machine().memories().kind(MemoryKind.GPU_FB).first().orElseThrow(),
+                    Rect.of(0, 999), TaskScenario.FIELDS, 1, Event.NO_EVENT);
+            inst.ready().await();
+            var update = TaskScenario.registerUpdate(kairos);
+            driver.throwNext("cuEventSynchronize", new IllegalArgumentException("Pointer must point to a direct buffer or native memory"));
+            Event first = gpu.spawn(update, new TaskScenario.Update(inst, 0), Event.NO_EVENT);
+            Event second = gpu.spawn(update, new TaskScenario.Update(inst, 0), Event.NO_EVENT);
+
+            assertThat(first.await(Duration.ofSeconds(10))).isEqualTo(Event.Status.POISONED);
+            assertThat(first.failure()).get().isInstanceOf(CudaException.class).asString()
+                    .contains("cuEventSynchronize threw java.lang.IllegalArgumentException: Pointer must point");
+            // The thread lives on: later work is answered by its own event (this context is not
+            // sticky), never left waiting.
+            assertThat(second.await(Duration.ofSeconds(10))).as("work after the failure").isNotEqualTo(Event.Status.PENDING);
+            inst.destroy(Event.mergeIgnoringFaults(List.of(first, second)));
+        } finally {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), kairos::close, "close after a failed completion call");
         }
     }
 }
