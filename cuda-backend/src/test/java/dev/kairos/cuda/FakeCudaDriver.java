@@ -613,11 +613,12 @@ public final class FakeCudaDriver implements CudaDriver {
     /** Throws the failure planned for {@code operation}'s call name (the part before any parenthesis). */
     private void planned(String operation) {
         int paren = operation.indexOf('(');
-        RuntimeException thrown = plannedThrows.remove(paren < 0 ? operation : operation.substring(0, paren));
+        String name = paren < 0 ? operation : operation.substring(0, paren);
+        RuntimeException thrown = plannedThrows.remove(name);
         if (thrown != null) {
             throw thrown;
         }
-        Integer code = plannedFailures.remove(paren < 0 ? operation : operation.substring(0, paren));
+        Integer code = plannedFailures.remove(name);
         if (code != null) {
             throw new CudaException(operation, code, JCudaDriverApi.errorName(code));
         }
