@@ -151,8 +151,7 @@ public final class ProcessorImpl implements dev.kairos.Processor {
             throw new NullPointerException("task is null: spawn a TaskId from Kairos.registerTask");
         }
         TaskIdImpl<A> impl = TaskIdImpl.of(task, runtime);
-        var body = impl.body(kind);
-        if (body == null) {
+        if (impl.body(kind) == null) {
             throw new IllegalArgumentException(
                     "task " + impl.name() + " has no variant for " + kind + " processors (spawned on " + this
                             + "); it has variants for " + impl.kinds());
@@ -161,7 +160,7 @@ public final class ProcessorImpl implements dev.kairos.Processor {
         if (profiling == null) {
             throw new NullPointerException("profiling is null; use ProfilingRequestSet.NONE");
         }
-        TaskOp<A> op = new TaskOp<>(this, impl, body, args, priority, profiling);
+        TaskOp<A> op = new TaskOp<>(this, impl, args, priority, profiling);
         precondition.whenTriggered(op);
         return op;
     }

@@ -4,7 +4,6 @@ import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.Processor;
 import dev.kairos.ProfilingRequestSet;
-import dev.kairos.TaskBody;
 import dev.kairos.TaskContext;
 import dev.kairos.internal.Failures;
 import dev.kairos.internal.event.EventImpl;
@@ -18,23 +17,27 @@ import org.slf4j.LoggerFactory;
  * One spawned task. It is its own completion event, its own waiter on its precondition, its own
  * ready-queue entry and its own {@link TaskContext}: spawning allocates this object and nothing
  * else (unless profiling was requested). Its life is {@link Operation}'s.
+ *
+ * <p>Its size is part of the task rate: a run of 100 000 gated tasks touches every one of them twice,
+ * on two threads. With this class's fields an instance is 64 bytes (12-byte header, compressed
+ * references); one more reference field made it 72 and cost about 20 % of {@code kairos bench tasks}
+ * gated completion (docs/PERFORMANCE.md), so what can be looked up cheaply (the body, from the task
+ * and the processor's kind) is looked up rather than kept.
  */
 public final class TaskOp<A> extends Operation implements Work, RunningTask, TaskContext {
     private static final Logger log = LoggerFactory.getLogger(TaskOp.class);
 
     private final ProcessorImpl processor;
     private final TaskIdImpl<A> task;
-    private final TaskBody<A> body;
     private final int priority;
 
     /** Dropped once the task finishes, so a long-lived event handle does not keep arguments alive. */
     private A args;
 
-    TaskOp(ProcessorImpl processor, TaskIdImpl<A> task, TaskBody<A> body, A args, int priority, ProfilingRequestSet profiling) {
+    TaskOp(ProcessorImpl processor, TaskIdImpl<A> task, A args, int priority, ProfilingRequestSet profiling) {
         super(processor.runtime().operations(), processor.runtime().profiling(), profiling);
         this.processor = processor;
         this.task = task;
-        this.body = body;
         this.args = args;
         this.priority = priority;
     }
@@ -87,7 +90,7 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
     @Override
     public void runBody() throws Exception {
         try {
-            body.run(this, args);
+            task.body(processor.kind()).run(this, args); // looked up, not kept: see the class comment
         } finally {
             markEnded();
         }
