@@ -60,8 +60,8 @@ public final class Dispatcher {
 
     /** Runs the waiters of {@code event}: now, or, if a waiter of this thread triggered it, right after that waiter. */
     void dispatch(EventImpl event, Node lifoWaiters) {
-        event.dispatchList = reverse(lifoWaiters);
         if (running) {
+            event.dispatchList = reverse(lifoWaiters);
             if (triggeredTail == null) {
                 triggeredHead = event;
             } else {
@@ -72,13 +72,35 @@ public final class Dispatcher {
         }
         running = true;
         try {
-            push(event, event);
+            if (lifoWaiters.waiterNext == null) {
+                fireLone(event, lifoWaiters);
+            } else {
+                event.dispatchList = reverse(lifoWaiters);
+                push(event, event);
+            }
             do {
                 drain();
                 releaseHeldArrivals();
             } while (top >= 0);
         } finally {
             running = false;
+        }
+    }
+
+    /**
+     * The common case of an event with one waiter (a task's completion told to the one merge or
+     * task behind it), fired without a frame: a frame is pushed only if the waiter triggered
+     * something, or stopped early and must be fired again after it, exactly as
+     * {@link #runWaiters} would have left the stack.
+     */
+    private void fireLone(EventImpl event, Node waiter) {
+        firingLast = true;
+        if (!fire(waiter, event, event.poison())) {
+            event.dispatchList = waiter; // more to tell: its frame goes under what it triggered
+            push(event, event);
+        }
+        if (triggeredHead != null) {
+            pushTriggered();
         }
     }
 
