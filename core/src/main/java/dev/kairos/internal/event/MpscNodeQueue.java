@@ -12,15 +12,20 @@ import java.lang.invoke.VarHandle;
  * those two steps the consumer cannot see the new node yet: {@link #poll()} then returns null
  * while {@link #isEmpty()} is false, and the consumer retries. A stub node keeps the list non-empty
  * so that the last real node can be handed out.
+ *
+ * <p>The producers' field ({@code tail}, in {@link MpscNodeQueueTail}) and the consumer's
+ * ({@code head}) lie two cache lines apart ({@link MpscNodeQueuePadding}): on one line, every offer
+ * would take the line away from a consumer polling at the same time, and every poll would take it
+ * back. The JVM lays a subclass's fields out after its superclass's, which keeps them apart.
  */
-public final class MpscNodeQueue {
+public final class MpscNodeQueue extends MpscNodeQueuePadding {
     private static final VarHandle TAIL;
     private static final VarHandle NEXT;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(MpscNodeQueue.class, "tail", Node.class);
+            TAIL = lookup.findVarHandle(MpscNodeQueueTail.class, "tail", Node.class);
             NEXT = lookup.findVarHandle(Node.class, "queueNext", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -34,12 +39,12 @@ public final class MpscNodeQueue {
         }
     };
 
-    /** The most recently offered node; producers exchange it atomically. */
-    @SuppressWarnings("unused")
-    private volatile Node tail = stub;
-
     /** The consumer's position; only the consumer reads or writes it. */
     private Node head = stub;
+
+    public MpscNodeQueue() {
+        tail = stub;
+    }
 
     /** Any thread. The node must not be in this or another queue. */
     public void offer(Node node) {
@@ -83,4 +88,16 @@ public final class MpscNodeQueue {
     public boolean isEmpty() {
         return head == stub && tail == stub;
     }
+}
+
+/** The producers' side of {@link MpscNodeQueue}, first in its layout. */
+abstract class MpscNodeQueueTail {
+    /** The most recently offered node; producers exchange it atomically (through {@code MpscNodeQueue.TAIL}). */
+    volatile Node tail;
+}
+
+/** Two cache lines between {@link MpscNodeQueue}'s producer field and its consumer fields. */
+@SuppressWarnings("unused")
+abstract class MpscNodeQueuePadding extends MpscNodeQueueTail {
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }

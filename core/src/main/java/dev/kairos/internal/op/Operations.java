@@ -28,8 +28,8 @@ public final class Operations {
         CLOSED
     }
 
-    private final LongAdder admitted = new LongAdder();
-    private final LongAdder finished = new LongAdder();
+    private final LongAdder admitted = new PaddedAdder();
+    private final LongAdder finished = new PaddedAdder();
     private final String owner;
     private final BooleanSupplier onOwnThread;
     private volatile Phase phase = Phase.OPEN;
@@ -97,5 +97,18 @@ public final class Operations {
     /** Operations finished so far: grows while anything makes progress. */
     public long finishedCount() {
         return finished.sum();
+    }
+
+    /**
+     * A {@link LongAdder} followed by two cache lines of padding. Uncontended, an adder counts in
+     * one field of its own object ({@code base}), and the two adders above, allocated one after the
+     * other, would share a cache line: a thread submitting work and a worker finishing it would pass
+     * that line back and forth on every operation although neither touches the other's counter.
+     * The JVM lays a subclass's fields after its superclass's, so the padding follows {@code base}
+     * whichever of the two adders comes first in memory.
+     */
+    @SuppressWarnings("unused")
+    private static final class PaddedAdder extends LongAdder {
+        private long p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15;
     }
 }

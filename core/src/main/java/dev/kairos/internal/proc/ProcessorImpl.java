@@ -86,8 +86,12 @@ public final class ProcessorImpl implements dev.kairos.Processor {
     private final PriorityQueue<Prioritized> prioritized = new PriorityQueue<>();
     private long readyOrder;
 
-    /** The worker holding the baton. Written by the worker handing it over. */
-    private volatile Worker owner;
+    /**
+     * The thread of the worker holding the baton. Written by the worker handing it over. The thread
+     * rather than the {@link Worker}: a worker writes its own fields for every unit it runs, and a
+     * producer reading one of them on every enqueue would pull that cache line away from it each time.
+     */
+    private volatile Thread owner;
 
     /** 1 while the owner is parked (or about to park) for lack of work; CAS by producers. */
     @SuppressWarnings("unused")
@@ -169,14 +173,13 @@ public final class ProcessorImpl implements dev.kairos.Processor {
 
     /** Makes {@code work} ready to run on this processor. Any thread. */
     void enqueue(Node work) {
-        Worker current = owner;
-        if (Thread.currentThread() == current.thread) {
+        if (Thread.currentThread() == owner) {
             addLocal(work); // the owner itself: no other thread touches the local queues now
             return;
         }
         incoming.offer(work);
         if ((int) IDLE.getVolatile(this) == 1 && IDLE.compareAndSet(this, 1, 0)) {
-            LockSupport.unpark(owner.thread);
+            LockSupport.unpark(owner);
         }
     }
 
@@ -346,7 +349,7 @@ public final class ProcessorImpl implements dev.kairos.Processor {
         if (from != null) {
             from.hasBaton = false;
         }
-        owner = to;
+        owner = to.thread;
         to.hasBaton = true; // volatile write after every local-queue write of the old holder
         LockSupport.unpark(to.thread);
     }
