@@ -9,7 +9,6 @@ import dev.kairos.TaskContext;
 import dev.kairos.internal.Failures;
 import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
-import dev.kairos.internal.mem.HostLease;
 import dev.kairos.internal.op.Operation;
 import dev.kairos.spi.RunningTask;
 import org.slf4j.Logger;
@@ -30,8 +29,6 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
 
     /** Dropped once the task finishes, so a long-lived event handle does not keep arguments alive. */
     private A args;
-    /** The instance bytes the body was lent, made on its first accessor segment; used on the body's thread only. */
-    private HostLease lease;
 
     TaskOp(ProcessorImpl processor, TaskIdImpl<A> task, TaskBody<A> body, A args, int priority, ProfilingRequestSet profiling) {
         super(processor.runtime().operations(), processor.runtime().profiling(), profiling);
@@ -92,24 +89,12 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
         try {
             body.run(this, args);
         } finally {
-            HostLease lent = lease;
-            lease = null;
             try {
-                if (lent != null) {
-                    lent.end(); // before the task can trigger: what waits on it finds the bytes let go
-                }
+                Worker.endLease(); // before the task can trigger: what waits on it finds the bytes let go
             } finally {
                 markEnded();
             }
         }
-    }
-
-    /** The lease of this task's running body (called on its thread). */
-    HostLease lease() {
-        if (lease == null) {
-            lease = new HostLease();
-        }
-        return lease;
     }
 
     @Override

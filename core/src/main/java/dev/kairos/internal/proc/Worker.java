@@ -91,10 +91,31 @@ final class Worker implements Runnable, Awaiter, HostLease.Site {
         return processor.block(this, event, timeoutNanos, interruptible);
     }
 
+    /**
+     * The instance bytes lent to the body running (or blocked) on this thread, made on its first
+     * accessor segment and kept for the next body once ended. Here rather than in the task: a task
+     * is allocated per spawn, and its size is part of the task rate (see {@link TaskOp}).
+     * Used on this worker's thread only.
+     */
+    private HostLease lease;
+
     /** Asked on this worker's own thread, where {@link #current} is the body running (or blocked) here. */
     @Override
     public HostLease lease() {
-        return current instanceof TaskOp<?> task ? task.lease() : null;
+        if (!(current instanceof TaskOp<?>)) {
+            return null;
+        }
+        if (lease == null) {
+            lease = new HostLease();
+        }
+        return lease;
+    }
+
+    /** Ends what the body returning on this thread was lent, if anything: called as every body returns. */
+    static void endLease() {
+        if (Awaiter.CURRENT.isBound() && Awaiter.CURRENT.get() instanceof Worker w && w.lease != null) {
+            w.lease.end();
+        }
     }
 
     @Override
