@@ -32,10 +32,21 @@ public final class HostLease {
         HostLease lease();
     }
 
+    /**
+     * Set by the first lend on any thread, never cleared: until then a returning body has nothing to
+     * end, and finding its worker is skipped. Plain: a thread that lent reads its own write.
+     */
+    private static boolean everLent;
+
     private Arena scope;
     private InstanceBytes[] held = new InstanceBytes[2];
     private MemorySegment[] lent = new MemorySegment[2];
     private int count;
+
+    /** Whether any body may have been lent bytes (see {@link #everLent}). */
+    public static boolean anyLent() {
+        return everLent;
+    }
 
     /** The lease of the task body running on the calling thread, or null outside a body. */
     static HostLease current() {
@@ -61,6 +72,7 @@ public final class HostLease {
         }
         if (scope == null) {
             scope = Arena.ofConfined();
+            everLent = true;
         }
         if (count == held.length) {
             held = Arrays.copyOf(held, count * 2);

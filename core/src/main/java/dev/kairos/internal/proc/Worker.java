@@ -113,7 +113,7 @@ final class Worker implements Runnable, Awaiter, HostLease.Site {
 
     /** Ends what the body returning on this thread was lent, if anything: called as every body returns. */
     static void endLease() {
-        if (Awaiter.CURRENT.isBound() && Awaiter.CURRENT.get() instanceof Worker w && w.lease != null) {
+        if (HostLease.anyLent() && Awaiter.CURRENT.isBound() && Awaiter.CURRENT.get() instanceof Worker w && w.lease != null) {
             w.lease.end();
         }
     }
