@@ -92,7 +92,11 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
         try {
             task.body(processor.kind()).run(this, args); // looked up, not kept: see the class comment
         } finally {
-            markEnded();
+            try {
+                Worker.endLease(); // before the task can trigger: what waits on it finds the bytes let go
+            } finally {
+                markEnded();
+            }
         }
     }
 
