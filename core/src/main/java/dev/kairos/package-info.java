@@ -151,6 +151,9 @@
  * instance once its runtime has closed, fails with {@link IllegalStateException} (a kept segment
  * reports itself closed) and never reads or writes memory the instance no longer owns. An
  * accessor's segment covers exactly the instance's bytes, and a point outside the instance's
- * bounds is refused.
+ * bounds is refused. A segment taken in a task body belongs to that body: it is confined to the
+ * body's thread and closed when the body returns (another thread asks the accessor for its own),
+ * and the instance's bytes stay its own until then, even if a destroy not ordered after the body
+ * takes effect meanwhile.
  */
 package dev.kairos;

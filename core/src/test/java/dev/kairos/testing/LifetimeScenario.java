@@ -10,9 +10,13 @@ import dev.kairos.Kairos;
 import dev.kairos.KairosConfig;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
+import dev.kairos.Processor;
+import dev.kairos.ProcessorKind;
 import dev.kairos.ProfilingRequestSet;
 import dev.kairos.Rect;
 import dev.kairos.RegionInstance;
+import dev.kairos.TaskId;
+import dev.kairos.TaskVariant;
 import dev.kairos.UserEvent;
 import dev.kairos.internal.mem.MemoryImpl;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +26,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -74,7 +80,13 @@ final class LifetimeScenario {
                         LifetimeScenario::copyOrFillAfterDestroy),
                 Map.entry("an accessor kept past close fails and no new one is given",
                         LifetimeScenario::accessorPastClose),
-                Map.entry("a copy or fill asked for after close is refused", LifetimeScenario::copyOrFillAfterClose));
+                Map.entry("a copy or fill asked for after close is refused", LifetimeScenario::copyOrFillAfterClose),
+                Map.entry("a segment kept past the destroy reports itself closed; the next instance keeps its bytes",
+                        LifetimeScenario::segmentPastDestroy),
+                Map.entry("a segment kept past its task body reports itself closed; the next instance keeps its bytes",
+                        LifetimeScenario::segmentPastBody),
+                Map.entry("a destroy racing a body that holds a segment gives the bytes back when the body returns",
+                        LifetimeScenario::destroyWhileBodyHoldsSegment));
     }
 
     // ---------------------------------------------------------------- checks
@@ -147,11 +159,85 @@ final class LifetimeScenario {
         MemorySegment segment = kept.segment();
         kairos.close();
 
-        assertThat(segment.scope().isAlive()).isFalse();
-        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_LONG, 0)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> segment.set(ValueLayout.JAVA_LONG, 0, 1L)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> segment.fill((byte) 1)).isInstanceOf(IllegalStateException.class);
+        assertClosed(segment);
         assertThatThrownBy(() -> a.accessor(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+    }
+
+    private void segmentPastDestroy() {
+        if (!memory.kind().isHostAccessible()) {
+            return;
+        }
+        RegionInstance a = ready(memory);
+        fill(a, 1000);
+        MemorySegment segment = a.accessor(1).segment();
+        assertThat(segment.get(ValueLayout.JAVA_LONG, 0)).isEqualTo(1000);
+        RegionInstance b = successorOf(a, 5000);
+
+        assertClosed(segment);
+        assertHolds(b, 5000);
+    }
+
+    private void segmentPastBody() {
+        if (!memory.kind().isHostAccessible()) {
+            return;
+        }
+        RegionInstance a = ready(memory);
+        AtomicReference<MemorySegment> kept = new AtomicReference<>();
+        Event wrote = spawn("keep", () -> {
+            AffineAccessor f = a.accessor(1);
+            MemorySegment s = f.segment();
+            s.set(ValueLayout.JAVA_LONG, f.offset(0), 7L);
+            assertThat(f.segment()).as("one segment per instance and body").isSameAs(s);
+            kept.set(s);
+        }, Event.NO_EVENT);
+        assertThat(wrote.await(WAIT)).isEqualTo(Event.Status.TRIGGERED);
+        MemorySegment segment = kept.get();
+
+        // Confined to the body's thread, which ended: here the JVM names the wrong thread first.
+        assertThat(segment.scope().isAlive()).as("the body's scope ends with the body").isFalse();
+        assertThatThrownBy(() -> segment.set(ValueLayout.JAVA_LONG, 0, -1L))
+                .isInstanceOfAny(IllegalStateException.class, WrongThreadException.class);
+        assertThat(a.accessor(1).segment().get(ValueLayout.JAVA_LONG, 0)).as("the body's write").isEqualTo(7);
+        ready(memory); // the memory is full: the next instance can only take a's bytes
+        RegionInstance b = successorOf(a, 5000);
+        assertThatThrownBy(() -> segment.fill((byte) -1)).isInstanceOfAny(IllegalStateException.class, WrongThreadException.class);
+        assertHolds(b, 5000);
+    }
+
+    private void destroyWhileBodyHoldsSegment() {
+        if (!memory.kind().isHostAccessible()) {
+            return;
+        }
+        RegionInstance a = ready(memory);
+        ready(memory); // the memory is full: b can only take a's bytes
+        fill(a, 1000);
+        long offset = MemoryImpl.offsetOf(a);
+        CompletableFuture<MemorySegment> lent = new CompletableFuture<>();
+        UserEvent go = kairos.createUserEvent();
+        Event body = spawn("hold", () -> {
+            AffineAccessor f = a.accessor(1);
+            MemorySegment s = f.segment();
+            lent.complete(s);
+            go.await(); // the destroy below takes effect here, while the body still holds the segment
+            for (long p = POINTS.lo(); p <= POINTS.hi(); p++) {
+                s.set(ValueLayout.JAVA_LONG, f.offset(p), -1L);
+            }
+        }, Event.NO_EVENT);
+        lent.join();
+        Event destroyed = a.destroy(); // not ordered after the body: a program error that must not corrupt
+        RegionInstance b = RegionInstance.create(memory, POINTS, FIELD, 1, Event.NO_EVENT);
+        assertThat(b.ready().await(Duration.ofMillis(50))).as("b waits for the bytes the body holds")
+                .isEqualTo(Event.Status.PENDING);
+        assertThat(destroyed.hasTriggered()).isFalse();
+
+        go.trigger();
+        assertThat(body.await(WAIT)).isEqualTo(Event.Status.TRIGGERED);
+        assertThat(destroyed.await(WAIT)).isEqualTo(Event.Status.TRIGGERED);
+        assertThat(b.ready().await(WAIT)).isEqualTo(Event.Status.TRIGGERED);
+        assertThat(MemoryImpl.offsetOf(b)).isEqualTo(offset);
+        assertThat(lent.join().scope().isAlive()).isFalse();
+        fill(b, 5000);
+        assertHolds(b, 5000);
     }
 
     private void copyOrFillAfterClose() {
@@ -168,10 +254,25 @@ final class LifetimeScenario {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Runs {@code body} as a task on a CPU processor once {@code waitOn} triggers. */
+    private Event spawn(String name, Runnable body, Event waitOn) {
+        Processor cpu = kairos.machine().processors().kind(ProcessorKind.CPU).first().orElseThrow();
+        TaskId<Void> task = kairos.registerTask(name, Void.class, TaskVariant.on(ProcessorKind.CPU, (ctx, args) -> body.run()));
+        return cpu.spawn(task, null, waitOn);
+    }
+
     private static RegionInstance ready(Memory in) {
         RegionInstance instance = RegionInstance.create(in, POINTS, FIELD, 1, Event.NO_EVENT);
         assertThat(instance.ready().await(WAIT)).as("%s ready in %s", instance, in).isEqualTo(Event.Status.TRIGGERED);
         return instance;
+    }
+
+    /** The segment reports itself closed, and reading, writing and filling through it fail. */
+    private static void assertClosed(MemorySegment segment) {
+        assertThat(segment.scope().isAlive()).isFalse();
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_LONG, 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.set(ValueLayout.JAVA_LONG, 0, -1L)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.fill((byte) -1)).isInstanceOf(IllegalStateException.class);
     }
 
     private static byte[] bytesOf(long value) {

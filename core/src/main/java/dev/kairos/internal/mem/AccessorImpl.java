@@ -7,31 +7,26 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An accessor over an instance's slice of its memory's host segment. {@link #segment()} checks the
- * instance's life on every call ({@link InstanceBytes}); the slice's scope is the memory's, which
- * the runtime's close ends.
+ * instance's life on every call, and the segment it returns is bounded by that life: in a task body
+ * it belongs to the body's scope ({@link HostLease}), elsewhere to the instance's shared view
+ * ({@link InstanceBytes}).
  */
 public final class AccessorImpl implements AffineAccessor {
     private final InstanceImpl instance;
     private final InstanceBytes bytes;
-    private final MemorySegment segment;
     private final FieldLayout field;
     private final Rect bounds;
 
-    AccessorImpl(InstanceImpl instance, InstanceBytes bytes, MemorySegment segment, FieldLayout field, Rect bounds) {
+    AccessorImpl(InstanceImpl instance, InstanceBytes bytes, FieldLayout field, Rect bounds) {
         this.instance = instance;
         this.bytes = bytes;
-        this.segment = segment;
         this.field = field;
         this.bounds = bounds;
     }
 
     @Override
     public MemorySegment segment() {
-        if (bytes.closed()) {
-            throw new IllegalStateException(instance + " was destroyed: its bytes in " + instance.memory
-                    + " may belong to another instance (field " + field.fieldId() + ")");
-        }
-        return segment;
+        return instance.memory.hostSegment(instance, bytes);
     }
 
     @Override

@@ -82,7 +82,8 @@ public final class InstanceImpl extends Node implements RegionInstance {
                     + ready.failure().map(Throwable::getMessage).orElse("") + ")");
         }
         InstanceBytes held = bytes;
-        return new AccessorImpl(this, held, memory.hostSegment(this, held), field, layout.bounds());
+        memory.checkAccessible(this, held);
+        return new AccessorImpl(this, held, field, layout.bounds());
     }
 
     @Override

@@ -16,10 +16,11 @@ import dev.kairos.internal.mem.Allocation.Phase;
 import dev.kairos.internal.prof.InstanceProfile;
 import dev.kairos.spi.InstanceStorage;
 import dev.kairos.spi.MemoryStorage;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * it on the releasing thread; the rest continues on the utility processor.
  *
  * <p>An instance's bytes are given back only after every use of them has ended: its accessors fail
- * from then on, and copies or fills that pinned them finish first (see {@link InstanceBytes}).
- * Every accessor's segment belongs to the memory's own scope, which {@link #closeScopes()} ends
- * before the backend frees the bytes.
+ * from then on, and task bodies, shared views, copies and fills that pinned them finish first (see
+ * {@link InstanceBytes}). {@link #closeScopes()} ends the shared views still open before the backend
+ * frees the bytes.
  */
 public final class MemoryImpl implements Memory, InstanceStorage.Placement {
     private static final Logger log = LoggerFactory.getLogger(MemoryImpl.class);
@@ -52,10 +53,11 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
     private final String name;
     private final long id;
     private final MemoryStorage storage;
-    /** The scope of every accessor's segment: closed by {@link #closeScopes()}, before the backend frees the bytes. */
-    private final Arena hostScope;
+    /** The backend's host view of the bytes, never handed out as is: accessors get slices in bounded scopes. */
     private final MemorySegment hostBytes;
     private volatile boolean closed;
+    /** The instances with a shared view open, ended by {@link #closeScopes()} if their destroy did not. */
+    private final Set<InstanceBytes> views = ConcurrentHashMap.newKeySet();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationPlanner<InstanceImpl> planner; // guarded by lock
@@ -71,8 +73,7 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
         this.name = name;
         this.id = id;
         this.storage = storage;
-        this.hostScope = storage.hostSegment() == null ? null : Arena.ofShared();
-        this.hostBytes = hostScope == null ? null : scoped(storage.hostSegment(), hostScope);
+        this.hostBytes = storage.hostSegment();
         this.planner = new AllocationPlanner<>(storage.capacity(), runtime.config().deferredAllocation());
         this.planner.setWorkBudget(WORK_BUDGET);
     }
@@ -154,32 +155,61 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
         }
     }
 
-    @SuppressWarnings("restricted") // reinterpret only narrows the scope of bytes the backend owns
-    private static MemorySegment scoped(MemorySegment bytes, Arena scope) {
-        return bytes.reinterpret(scope, null);
-    }
-
     /**
      * Ends host access to every instance; called by {@code Kairos.close()} once no operation can run
-     * any more, before the backends free the memory. Every accessor segment then reports itself
-     * closed (a thread still inside an access gets an exception, the JVM waits for it), and a later
-     * {@code accessor()} call fails.
+     * any more, before the backends free the memory. Every shared view then reports itself closed (a
+     * thread still inside an access gets an exception, the JVM waits for it), and a later
+     * {@code accessor()} or {@code segment()} call fails. Task bodies' segments need nothing here:
+     * their scopes closed when the bodies returned, and close keeps the memory allocated while a
+     * body still runs.
      */
     public void closeScopes() {
         closed = true;
-        if (hostScope != null && hostScope.scope().isAlive()) {
-            hostScope.close();
+        for (InstanceBytes b : views) {
+            b.endView();
         }
+        views.clear();
     }
 
-    /** The instance's bytes as a segment of the memory's scope, which ends when the runtime closes. */
+    /**
+     * The instance's bytes for a host accessor on the calling thread: in the running task body's
+     * scope ({@link HostLease}), or else in the instance's shared view.
+     *
+     * @throws IllegalStateException if the instance was destroyed or the runtime closed
+     */
     MemorySegment hostSegment(InstanceImpl instance, InstanceBytes bytes) {
+        checkAccessible(instance, bytes);
+        HostLease lease = HostLease.current();
+        if (lease != null) {
+            return lease.segment(this, instance, bytes);
+        }
+        MemorySegment view = bytes.view(rawSlice(instance, bytes), () -> views.add(bytes));
+        if (view == null) {
+            checkAccessible(instance, bytes);
+            throw destroyed(instance, this);
+        }
+        if (closed) { // closeScopes may have run before this view was added: end it here
+            bytes.endView();
+            checkAccessible(instance, bytes);
+        }
+        return view;
+    }
+
+    void checkAccessible(InstanceImpl instance, InstanceBytes bytes) {
         if (closed) {
             throw new IllegalStateException(instance + " cannot be accessed: " + runtime + " was closed and " + this + " freed");
         }
         if (bytes.closed()) {
-            throw new IllegalStateException(instance + " was destroyed: its bytes in " + this + " may belong to another instance");
+            throw destroyed(instance, this);
         }
+    }
+
+    static IllegalStateException destroyed(InstanceImpl instance, MemoryImpl memory) {
+        return new IllegalStateException(instance + " was destroyed: its bytes in " + memory + " may belong to another instance");
+    }
+
+    /** The instance's bytes in the backend's own view, unbounded by any life: only ever handed out re-scoped. */
+    MemorySegment rawSlice(InstanceImpl instance, InstanceBytes bytes) {
         return hostBytes.asSlice(bytes.offset, instance.layout().totalBytes());
     }
 
@@ -329,22 +359,29 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
             op.markReady();
         }
         Effects effects = new Effects();
+        InstanceBytes endView = null;
         lock.lock();
         try {
             if (poison != null) {
                 planner.cancelRelease(op.instance.allocation, effects);
                 op.instance.destroy = null; // cancelled: the instance may be destroyed again
-            } else if (!op.instance.allocation.live() || op.instance.bytes.close(() -> giveBack(op))) {
-                // Not live yet: takes effect once it resolves (rule 4). Live: every use has ended.
-                planner.triggerRelease(op.instance.allocation, effects);
+            } else if (!op.instance.allocation.live()) {
+                planner.triggerRelease(op.instance.allocation, effects); // takes effect once it resolves (rule 4)
+            } else if (op.instance.bytes.close(() -> giveBack(op))) {
+                planner.triggerRelease(op.instance.allocation, effects); // every use has ended
+            } else {
+                endView = op.instance.bytes; // a view, a body, a copy or a fill holds the bytes: the last gives them back
             }
-            // else a copy or fill still holds the bytes: the last one gives them back
             queueContinuation();
         } finally {
             lock.unlock();
         }
         if (poison != null) {
             op.markCancelled(poison);
+        }
+        if (endView != null) {
+            views.remove(endView);
+            endView.endView(); // outside the lock: closing a shared scope waits for every thread
         }
         effects.run();
     }

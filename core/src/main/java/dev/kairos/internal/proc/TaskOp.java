@@ -89,7 +89,11 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
         try {
             body.run(this, args);
         } finally {
-            markEnded();
+            try {
+                Worker.endLease(); // before the task can trigger: what waits on it finds the bytes let go
+            } finally {
+                markEnded();
+            }
         }
     }
 

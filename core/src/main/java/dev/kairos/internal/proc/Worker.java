@@ -3,6 +3,7 @@ package dev.kairos.internal.proc;
 import dev.kairos.internal.Failures;
 import dev.kairos.internal.event.Awaiter;
 import dev.kairos.internal.event.EventImpl;
+import dev.kairos.internal.mem.HostLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * worker is not a {@code Thread} subclass for that reason; it binds itself as the thread's
  * {@link Awaiter} instead. A test thread can act as a worker too ({@link Invoker}).
  */
-final class Worker implements Runnable, Awaiter {
+final class Worker implements Runnable, Awaiter, HostLease.Site {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
     final ProcessorImpl processor;
@@ -88,6 +89,33 @@ final class Worker implements Runnable, Awaiter {
     @Override
     public boolean awaitEvent(EventImpl event, long timeoutNanos, boolean interruptible) {
         return processor.block(this, event, timeoutNanos, interruptible);
+    }
+
+    /**
+     * The instance bytes lent to the body running (or blocked) on this thread, made on its first
+     * accessor segment and kept for the next body once ended. Here rather than in the task: a task
+     * is allocated per spawn, and its size is part of the task rate (see {@link TaskOp}).
+     * Used on this worker's thread only.
+     */
+    private HostLease lease;
+
+    /** Asked on this worker's own thread, where {@link #current} is the body running (or blocked) here. */
+    @Override
+    public HostLease lease() {
+        if (!(current instanceof TaskOp<?>)) {
+            return null;
+        }
+        if (lease == null) {
+            lease = new HostLease();
+        }
+        return lease;
+    }
+
+    /** Ends what the body returning on this thread was lent, if anything: called as every body returns. */
+    static void endLease() {
+        if (HostLease.anyLent() && Awaiter.CURRENT.isBound() && Awaiter.CURRENT.get() instanceof Worker w && w.lease != null) {
+            w.lease.end();
+        }
     }
 
     @Override
