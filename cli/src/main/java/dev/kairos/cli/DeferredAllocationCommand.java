@@ -20,65 +20,67 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-@Command(name = "deferred-allocation", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Realm's deferred-allocation tutorial: a chain of batches, each an instance created, written by a writer task, "
-                    + "checked by a reader task and destroyed, all scheduled before anything runs. With deferred allocation an "
-                    + "instance gets its bytes only when its writer can run, so the chain holds one batch of memory at a time, "
-                    + "whatever the batch count.",
-            "",
-            "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
-                    + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
-                    + "Exit code 0 only when every batch verified, 1 when one failed, 2 for bad options.",
-            ""
-        })
+/** {@code kairos run deferred-allocation}; its model is built in code ({@link Specs}). */
 final class DeferredAllocationCommand implements Callable<Integer> {
-    @Option(names = "--batches", paramLabel = "N", description = "Number of batches (Realm's default: ${DEFAULT-VALUE}).")
     long batches = 2;
-
-    @Option(names = "--batch-bytes", paramLabel = "SIZE", converter = Sizes.class,
-            description = "Field bytes per batch; a batch has SIZE / 24 + 1 points. Default: 1M (43 691 points).")
     long batchBytes = DeferredAllocation.DEFAULT_BATCH_BYTES;
-
-    @Option(names = "--layout", paramLabel = "aos|soa", converter = Layout.Converter.class,
-            description = "aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). Default: aos.")
     Layout layout = Layout.AOS;
-
-    @Mixin
-    Placement placement = new Placement(Placement.Choice.AUTO);
-
-    @Option(names = "--verify-on", paramLabel = "same|cpu",
-            description = "same: the reader checks each batch where the writer wrote it. cpu: each batch is copied to SYSTEM "
-                    + "memory and checked there by the CPU reader, so a GPU's results are checked by independent code. Default: same.")
+    final Placement placement = new Placement(Placement.Choice.AUTO);
     String verifyOn = "same";
-
-    @Option(names = "--eager", description = "Create every instance at once, without a precondition (the naive loop): shows the memory deferral saves.")
     boolean eager;
-
-    @Option(names = "--compare-eager", description = "Run the deferred loop, then the eager one on a fresh runtime, and print both peaks side by side.")
     boolean compareEager;
-
-    @Mixin
-    RuntimeOptions runtime;
-
-    @Mixin
-    TraceOption trace;
-
-    @Option(names = "--report", paramLabel = "FILE.html",
-            description = "Write a page that needs nothing but itself (no network, no script): the summary, the memory in use over "
-                    + "time (with --compare-eager, deferred and eager on one chart, peaks labelled) and the first batches on each "
-                    + "processor. It is drawn from the runs' traces (--trace, or temporary ones).")
+    final RuntimeOptions runtime = new RuntimeOptions();
+    final TraceOption trace = new TraceOption();
     Path report;
 
-    @Spec
     CommandSpec spec;
+
+    /** The command's model, around a fresh command. */
+    static CommandSpec spec() {
+        DeferredAllocationCommand c = new DeferredAllocationCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("deferred-allocation");
+        spec.usageMessage().sortOptions(false).description(
+                "Realm's deferred-allocation tutorial: a chain of batches, each an instance created, written by a writer task, "
+                        + "checked by a reader task and destroyed, all scheduled before anything runs. With deferred allocation an "
+                        + "instance gets its bytes only when its writer can run, so the chain holds one batch of memory at a time, "
+                        + "whatever the batch count.",
+                "",
+                "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
+                        + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
+                        + "Exit code 0 only when every batch verified, 1 when one failed, 2 for bad options.",
+                "");
+        spec.addOption(Specs.option("--batches", long.class, () -> c.batches, v -> c.batches = v).paramLabel("N")
+                .description("Number of batches (Realm's default: ${DEFAULT-VALUE}).").build());
+        spec.addOption(Specs.option("--batch-bytes", long.class, () -> c.batchBytes, v -> c.batchBytes = v).paramLabel("SIZE")
+                .converters(new Sizes())
+                .description("Field bytes per batch; a batch has SIZE / 24 + 1 points. Default: 1M (43 691 points).").build());
+        spec.addOption(Specs.option("--layout", Layout.class, () -> c.layout, v -> c.layout = v).paramLabel("aos|soa")
+                .converters(new Layout.Converter())
+                .description("aos: both fields interleaved per point (block size 1, Realm's choice); soa: one array per field (block size 0). "
+                        + "Default: aos.").build());
+        spec.addMixin("placement", c.placement.mixin());
+        spec.addOption(Specs.option("--verify-on", String.class, () -> c.verifyOn, v -> c.verifyOn = v).paramLabel("same|cpu")
+                .description("same: the reader checks each batch where the writer wrote it. cpu: each batch is copied to SYSTEM "
+                        + "memory and checked there by the CPU reader, so a GPU's results are checked by independent code. Default: same.")
+                .build());
+        spec.addOption(Specs.option("--eager", boolean.class, () -> c.eager, v -> c.eager = v)
+                .description("Create every instance at once, without a precondition (the naive loop): shows the memory deferral saves.")
+                .build());
+        spec.addOption(Specs.option("--compare-eager", boolean.class, () -> c.compareEager, v -> c.compareEager = v)
+                .description("Run the deferred loop, then the eager one on a fresh runtime, and print both peaks side by side.").build());
+        spec.addMixin("runtime", c.runtime.mixin());
+        spec.addMixin("trace", c.trace.mixin());
+        spec.addOption(Specs.option("--report", Path.class, () -> c.report, v -> c.report = v).paramLabel("FILE.html")
+                .description("Write a page that needs nothing but itself (no network, no script): the summary, the memory in use over "
+                        + "time (with --compare-eager, deferred and eager on one chart, peaks labelled) and the first batches on each "
+                        + "processor. It is drawn from the runs' traces (--trace, or temporary ones).").build());
+        Specs.addStandardHelpOptions(spec);
+        c.spec = spec;
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -9,20 +9,24 @@ import dev.kairos.Processor;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "machine", mixinStandardHelpOptions = true,
-        description = {"Starts the runtime and reports what it found: processors, memories (kind, capacity), how processors "
-                + "reach memories, copy paths, and one line per backend (what it contributed, or why it is off).", ""})
+/** {@code kairos machine}; its model is built in code ({@link Specs}). */
 final class MachineCommand implements Callable<Integer> {
-    @Mixin
-    RuntimeOptions runtime;
-
-    @Spec
+    final RuntimeOptions runtime = new RuntimeOptions();
     CommandSpec spec;
+
+    /** The command's model, around a fresh command. */
+    static CommandSpec spec() {
+        MachineCommand c = new MachineCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("machine");
+        spec.usageMessage().description("Starts the runtime and reports what it found: processors, memories (kind, capacity), how "
+                + "processors reach memories, copy paths, and one line per backend (what it contributed, or why it is off).", "");
+        spec.addMixin("runtime", c.runtime.mixin());
+        Specs.addStandardHelpOptions(spec);
+        c.spec = spec;
+        return spec;
+    }
 
     @Override
     public Integer call() {

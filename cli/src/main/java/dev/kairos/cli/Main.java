@@ -3,25 +3,30 @@ package dev.kairos.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code kairos} command. */
-@Command(name = "kairos",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = {
-            "Kairos: a deferred-execution task runtime for the JVM (Realm's model: tasks, instances and copies, each "
-                    + "gated by an event), with CPU and CUDA backends.",
-            "",
-            "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
-            ""
-        },
-        footer = {"", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds."})
+/** The {@code kairos} command; its model is built in code ({@link Specs}). */
 public final class Main implements CommandGroup {
 
     @Override
-    public List<Class<?>> subcommands() {
-        return List.of(RunCommand.class, MachineCommand.class, dev.kairos.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class);
+    public List<Subcommand> subcommands() {
+        return List.of(Subcommand.coded(RunCommand::spec), Subcommand.coded(MachineCommand::spec),
+                Subcommand.coded(dev.kairos.cli.bench.BenchCommand::spec), HELP);
+    }
+
+    /** The root's model, around a fresh root; {@link CommandGroup#build} adds the subcommands. */
+    static CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(new Main()).name("kairos").versionProvider(new Version());
+        spec.usageMessage()
+                .description(
+                        "Kairos: a deferred-execution task runtime for the JVM (Realm's model: tasks, instances and copies, each "
+                                + "gated by an event), with CPU and CUDA backends.",
+                        "",
+                        "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
+                        "")
+                .footer("", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds.");
+        Specs.addStandardHelpOptions(spec);
+        return spec;
     }
 
     public static void main(String[] args) {
@@ -36,7 +41,7 @@ public final class Main implements CommandGroup {
             out.println(Version.line());
             return 0;
         }
-        CommandLine cli = CommandGroup.build(new Main(), args);
+        CommandLine cli = CommandGroup.build(spec(), args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setUsageHelpAutoWidth(true);

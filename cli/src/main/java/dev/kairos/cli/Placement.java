@@ -7,13 +7,13 @@ import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --processor} and {@code --memory}: where a command's tasks run and its instances live. A
- * command sets its default processor by initializing its {@code @Mixin} field with
- * {@code new Placement(...)}; picocli keeps that instance.
+ * command sets its default processor with {@code new Placement(...)} and adds {@link #mixin()} (an
+ * annotated command: {@code @Mixin CommandSpec placementOptions = placement.mixin();}).
  */
 public final class Placement {
     /** Which processor to use. */
@@ -23,21 +23,23 @@ public final class Placement {
         GPU
     }
 
-    @Option(names = "--processor", paramLabel = "auto|cpu|gpu", converter = ChoiceConverter.class,
-            description = "Where the tasks run. auto: a GPU if there is one, else a CPU. Default: ${DEFAULT-VALUE}.")
     Choice processor;
-
-    @Option(names = "--memory", paramLabel = "auto|system|gpu-fb|zero-copy", converter = MemoryConverter.class,
-            description = "Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.")
     MemoryKind memory;
-
-    /** For picocli. */
-    public Placement() {
-        this(Choice.AUTO);
-    }
 
     public Placement(Choice defaultProcessor) {
         this.processor = defaultProcessor;
+    }
+
+    /** The options, bound to this object's fields, for a command to add as a mixin (built in code: {@link Specs}). */
+    public CommandSpec mixin() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(Specs.option("--processor", Choice.class, () -> processor, v -> processor = v).paramLabel("auto|cpu|gpu")
+                .converters(new ChoiceConverter())
+                .description("Where the tasks run. auto: a GPU if there is one, else a CPU. Default: ${DEFAULT-VALUE}.").build());
+        mixin.addOption(Specs.option("--memory", MemoryKind.class, () -> memory, v -> memory = v)
+                .paramLabel("auto|system|gpu-fb|zero-copy").converters(new MemoryConverter())
+                .description("Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.").build());
+        return mixin;
     }
 
     /** The first CPU processor. */

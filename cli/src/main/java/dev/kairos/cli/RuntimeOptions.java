@@ -3,50 +3,56 @@ package dev.kairos.cli;
 import dev.kairos.CudaMode;
 import dev.kairos.KairosConfig;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/** The options that configure the runtime, shared by every command that starts one. */
+/**
+ * The options that configure the runtime, shared by every command that starts one. A mixin built in
+ * code ({@link Specs}): a command built in code adds {@link #mixin()}, an annotated one declares
+ * {@code @Mixin CommandSpec runtimeOptions = runtime.mixin();} after the field that holds this object.
+ */
 public final class RuntimeOptions {
-    @Option(names = "--cpus", paramLabel = "N", description = "CPU processors (worker threads). Default: cores - 1, at least 1 (here: ${DEFAULT-VALUE}).")
     int cpus = KairosConfig.defaultCpuProcessors();
-
-    @Option(names = "--max-cpus", paramLabel = "N",
-            description = "The most --cpus accepts: each CPU processor is a worker that spins when idle, so far more than cores is "
-                    + "almost always a mistake. Default: 4 x cores (here: ${DEFAULT-VALUE}).")
     int maxCpus = KairosConfig.defaultMaxCpuProcessors();
-
-    @Option(names = "--sysmem", paramLabel = "SIZE", converter = Sizes.class,
-            description = "Bytes of SYSTEM memory, e.g. 512M, 1G, 1398112. Default: 512M.")
     long sysmem = KairosConfig.DEFAULT_SYSTEM_MEMORY;
-
-    @Option(names = "--fbmem", paramLabel = "SIZE", converter = Sizes.class,
-            description = "Bytes of GPU_FB memory per GPU. Default: 256M.")
     long fbmem = KairosConfig.DEFAULT_GPU_FB_MEMORY;
-
-    @Option(names = "--zcmem", paramLabel = "SIZE", converter = Sizes.class,
-            description = "Bytes of ZERO_COPY memory. Default: 64M.")
     long zcmem = KairosConfig.DEFAULT_ZERO_COPY_MEMORY;
-
-    @Option(names = "--cuda", paramLabel = "MODE", description = "auto (use GPUs if present), off, required (fail without one). Default: auto.",
-            converter = CudaModes.class)
     CudaMode cuda = CudaMode.AUTO;
-
-    @Option(names = "--no-pressure-deferral",
-            description = "A request that does not fit now fails at once instead of waiting for pending releases (Realm's -ll:defalloc 0).")
     boolean noPressureDeferral;
 
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
+    /** {@code --cpus} once a command holds it: its command line is where a bad value is reported. */
+    private OptionSpec cpusOption;
+
+    /** The options, bound to this object's fields, for a command to add as a mixin. */
+    public CommandSpec mixin() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        cpusOption = Specs.option("--cpus", int.class, () -> cpus, v -> cpus = v).paramLabel("N")
+                .description("CPU processors (worker threads). Default: cores - 1, at least 1 (here: ${DEFAULT-VALUE}).").build();
+        mixin.addOption(cpusOption);
+        mixin.addOption(Specs.option("--max-cpus", int.class, () -> maxCpus, v -> maxCpus = v).paramLabel("N")
+                .description("The most --cpus accepts: each CPU processor is a worker that spins when idle, so far more than cores is "
+                        + "almost always a mistake. Default: 4 x cores (here: ${DEFAULT-VALUE}).").build());
+        mixin.addOption(Specs.option("--sysmem", long.class, () -> sysmem, v -> sysmem = v).paramLabel("SIZE").converters(new Sizes())
+                .description("Bytes of SYSTEM memory, e.g. 512M, 1G, 1398112. Default: 512M.").build());
+        mixin.addOption(Specs.option("--fbmem", long.class, () -> fbmem, v -> fbmem = v).paramLabel("SIZE").converters(new Sizes())
+                .description("Bytes of GPU_FB memory per GPU. Default: 256M.").build());
+        mixin.addOption(Specs.option("--zcmem", long.class, () -> zcmem, v -> zcmem = v).paramLabel("SIZE").converters(new Sizes())
+                .description("Bytes of ZERO_COPY memory. Default: 64M.").build());
+        mixin.addOption(Specs.option("--cuda", CudaMode.class, () -> cuda, v -> cuda = v).paramLabel("MODE").converters(new CudaModes())
+                .description("auto (use GPUs if present), off, required (fail without one). Default: auto.").build());
+        mixin.addOption(Specs.option("--no-pressure-deferral", boolean.class, () -> noPressureDeferral, v -> noPressureDeferral = v)
+                .description("A request that does not fit now fails at once instead of waiting for pending releases (Realm's -ll:defalloc 0).")
+                .build());
+        return mixin;
+    }
 
     /** The configuration these options ask for. @throws ParameterException if --cpus is out of bounds */
     public KairosConfig config() {
         if (cpus < 1) {
-            throw new ParameterException(spec.commandLine(), "--cpus=" + cpus + " must be at least 1");
+            throw new ParameterException(cpusOption.command().commandLine(), "--cpus=" + cpus + " must be at least 1");
         }
         if (cpus > maxCpus) {
-            throw new ParameterException(spec.commandLine(), "--cpus=" + cpus + " is above the limit of " + maxCpus
+            throw new ParameterException(cpusOption.command().commandLine(), "--cpus=" + cpus + " is above the limit of " + maxCpus
                     + " (--max-cpus; the default is 4 x " + Runtime.getRuntime().availableProcessors()
                     + " cores): each CPU processor is a worker thread; raise --max-cpus to run more");
         }

@@ -3,20 +3,27 @@ package dev.kairos.cli;
 import dev.kairos.KairosConfig;
 import java.nio.file.Path;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code --trace FILE}: where a command's runtime writes its timeline. A command that starts several
+ * {@code --trace FILE}: where a command's runtime writes its timeline; a mixin built in code, added as
+ * {@link RuntimeOptions} is. A command that starts several
  * runtimes at once (deferred and eager) gives each but the first a variant, written beside FILE
  * with the variant before the extension: {@code t.json}, {@code t-eager.json}.
  */
 public final class TraceOption {
-    @Option(names = "--trace", paramLabel = "FILE",
-            description = "Write the run's timeline to FILE, in the Trace Event Format that ui.perfetto.dev and chrome://tracing "
-                    + "open: a track per processor with a slice per task, per memory its instances and bytes in use, the "
-                    + "allocation decisions, copies and fills. A second runtime (the eager one) writes beside it, -eager before the "
-                    + "extension (t.json, t-eager.json). Off by default.")
     Path file;
+
+    /** The option, bound to this object's field, for a command to add as a mixin (built in code: {@link Specs}). */
+    public CommandSpec mixin() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(Specs.option("--trace", Path.class, () -> file, v -> file = v).paramLabel("FILE")
+                .description("Write the run's timeline to FILE, in the Trace Event Format that ui.perfetto.dev and chrome://tracing "
+                        + "open: a track per processor with a slice per task, per memory its instances and bytes in use, the "
+                        + "allocation decisions, copies and fills. A second runtime (the eager one) writes beside it, -eager before the "
+                        + "extension (t.json, t-eager.json). Off by default.").build());
+        return mixin;
+    }
 
     /** The trace file of the runtime called {@code variant} (null: the first, or only, one), if one was asked for. */
     public Optional<Path> path(String variant) {

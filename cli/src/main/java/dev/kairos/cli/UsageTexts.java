@@ -3,7 +3,6 @@ package dev.kairos.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * The usage help of every command and the version line, rendered at build time by the command line
@@ -80,7 +78,7 @@ public final class UsageTexts {
         Map<String, String> texts = new LinkedHashMap<>();
         texts.put("version.txt", output("--version"));
         List<List<String>> paths = new ArrayList<>();
-        paths(new Main(), List.of(), paths);
+        paths(List.of(), paths);
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
@@ -89,25 +87,19 @@ public final class UsageTexts {
         return texts;
     }
 
-    /** Every command's path from the root, the root's ([]) first. */
-    private static void paths(Object command, List<String> path, List<List<String>> into) {
+    /** Every command's path from the root, the root's ([]) first: each command's subcommands, as the command line lists them. */
+    private static void paths(List<String> path, List<List<String>> into) {
         into.add(path);
-        if (command instanceof CommandGroup group) {
-            for (Class<?> type : group.subcommands()) {
-                List<String> longer = new ArrayList<>(path);
-                longer.add(type.getAnnotation(Command.class).name());
-                paths(instantiate(type), longer, into);
-            }
+        List<String> args = new ArrayList<>(path);
+        args.add("--help");
+        CommandLine line = CommandGroup.build(Main.spec(), args.toArray(String[]::new));
+        for (String name : path) {
+            line = line.getSubcommands().get(name);
         }
-    }
-
-    private static Object instantiate(Class<?> type) {
-        try {
-            var constructor = type.getDeclaredConstructor();
-            constructor.setAccessible(true);
-            return constructor.newInstance();
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException(type.getName() + " cannot be created with no arguments", e);
+        for (String name : line.getSubcommands().keySet()) {
+            List<String> longer = new ArrayList<>(path);
+            longer.add(name);
+            paths(longer, into);
         }
     }
 

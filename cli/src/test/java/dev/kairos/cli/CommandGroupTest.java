@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * The command tree built as far as the arguments need: every command's usage help is what the
@@ -17,14 +16,20 @@ import picocli.CommandLine.Command;
 class CommandGroupTest {
 
     /** The whole tree, every subcommand built in full: what picocli builds from {@code @Command(subcommands = ...)}. */
-    private static CommandLine eager(Object command) {
-        CommandLine line = new CommandLine(command);
-        if (command instanceof CommandGroup group) {
-            for (Class<?> type : group.subcommands()) {
-                line.addSubcommand(type.getAnnotation(Command.class).name(), eager(instantiate(type)));
+    private static CommandLine eager(CommandLine line) {
+        if (line.getCommand() instanceof CommandGroup group) {
+            for (CommandGroup.Subcommand sub : group.subcommands()) {
+                CommandLine built = sub instanceof CommandGroup.Subcommand.Coded coded
+                        ? new CommandLine(coded.spec().get())
+                        : new CommandLine(instantiate(((CommandGroup.Subcommand.Annotated) sub).type()));
+                line.addSubcommand(built.getCommandName(), eager(built));
             }
         }
         return line;
+    }
+
+    private static CommandLine eagerRoot() {
+        return eager(new CommandLine(Main.spec()));
     }
 
     private static Object instantiate(Class<?> type) {
@@ -57,39 +62,60 @@ class CommandGroupTest {
 
     @Test
     void everyCommandsUsageIsTheEagerTreesWhenTheArgumentsSelectIt() {
-        CommandLine whole = eager(new Main());
+        CommandLine whole = eagerRoot();
         List<List<String>> all = new ArrayList<>();
         paths(whole, List.of(), all);
         assertThat(all).hasSizeGreaterThan(10).contains(List.of("bench", "pipeline"), List.of("run", "deferred-allocation"));
         for (List<String> path : all) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            CommandLine lazy = CommandGroup.build(new Main(), args.toArray(String[]::new));
+            CommandLine lazy = CommandGroup.build(Main.spec(), args.toArray(String[]::new));
             assertThat(at(lazy, path).getUsageMessage()).as("usage of %s", path).isEqualTo(at(whole, path).getUsageMessage());
         }
     }
 
     @Test
     void helpNameSelectsThatCommand() {
-        CommandLine whole = eager(new Main());
-        CommandLine lazy = CommandGroup.build(new Main(), "help", "machine");
+        CommandLine whole = eagerRoot();
+        CommandLine lazy = CommandGroup.build(Main.spec(), "help", "machine");
         assertThat(at(lazy, List.of("machine")).getUsageMessage()).isEqualTo(at(whole, List.of("machine")).getUsageMessage());
     }
 
     @Test
     void onlyTheSelectedBranchIsBuilt() {
-        CommandLine lazy = CommandGroup.build(new Main(), "run", "deferred-allocation", "--cpus", "1");
+        CommandLine lazy = CommandGroup.build(Main.spec(), "run", "deferred-allocation", "--cpus", "1");
         assertThat(at(lazy, List.of("run", "deferred-allocation")).getCommandSpec().findOption("--cpus")).isNotNull();
-        assertThat(at(lazy, List.of("machine")).getCommandSpec().options()).isEmpty();
         assertThat(at(lazy, List.of("bench")).getSubcommands()).isEmpty();
-        CommandLine version = CommandGroup.build(new Main(), "--version");
+        assertThat(at(lazy, List.of("help")).getCommandSpec().helpCommand()).as("help is an outline unless asked for").isFalse();
+        CommandLine version = CommandGroup.build(Main.spec(), "--version");
         assertThat(version.getSubcommands().values()).allSatisfy(sub -> assertThat(sub.getSubcommands()).isEmpty());
+        CommandLine help = CommandGroup.build(Main.spec(), "help", "run");
+        assertThat(at(help, List.of("help")).getCommandSpec().helpCommand()).isTrue();
+        assertThat(at(help, List.of("run")).getSubcommands()).containsKey("deferred-allocation");
+    }
+
+    /**
+     * The commands a user runs first are built in code: selecting one and everything above it reads no
+     * annotation, whose proxies and reflection cost a quarter of a short run (see {@link Specs}).
+     */
+    @Test
+    void theRunPathIsBuiltWithoutAnnotations() {
+        CommandLine lazy = CommandGroup.build(Main.spec(), "run", "deferred-allocation", "--cpus", "1");
+        List<List<String>> all = new ArrayList<>();
+        paths(lazy, List.of(), all);
+        for (List<String> path : all) {
+            CommandLine line = at(lazy, path);
+            assertThat(line.getCommandSpec().mixins().keySet()).as("mixins of %s", path).allSatisfy(mixin ->
+                    assertThat(line.getCommandSpec().mixinAnnotatedElements()).doesNotContainKey(mixin));
+            assertThat(line.getCommandSpec().options()).as("options of %s", path)
+                    .allSatisfy(option -> assertThat(option.userObject() instanceof java.lang.reflect.AccessibleObject).as("%s is a field", option).isFalse());
+        }
     }
 
     @Test
     void theVersionWithoutPicocliIsPicocliStandardVersion() {
         StringWriter picocli = new StringWriter();
-        CommandGroup.build(new Main(), "--version").printVersionHelp(new PrintWriter(picocli, true));
+        CommandGroup.build(Main.spec(), "--version").printVersionHelp(new PrintWriter(picocli, true));
         for (String option : List.of("--version", "-V")) {
             Cli version = Cli.run(option);
             assertThat(version.exitCode()).isZero();

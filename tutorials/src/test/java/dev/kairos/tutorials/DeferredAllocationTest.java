@@ -140,6 +140,34 @@ class DeferredAllocationTest {
         }
     }
 
+    /**
+     * The run waits for the batch whose end lets it schedule more, not for each batch, yet counts each:
+     * a failure in the middle of a chain several windows long is counted once, where it happened, and
+     * every later batch as cancelled; the progress it reports only grows, up to the batch count.
+     */
+    @Test
+    void aFailureInAChainOfManyWindowsIsCountedWhereItHappenedAndTheRestAsCancelled() {
+        try (Kairos kairos = start(64L << 20, true)) {
+            TaskVariant<Batch> reader = TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> {
+                if (batch.number() == 7) {
+                    throw new IllegalStateException("reader of batch 7 fails");
+                }
+                DeferredAllocation.verify(batch);
+            });
+            var tasks = DeferredAllocation.register(kairos,
+                    List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> DeferredAllocation.write(batch))), List.of(reader));
+            Plan plan = new Plan(plan(kairos, 0, 1, false).processor(), plan(kairos, 0, 1, false).memory(), 30, 4096, 1, false);
+            List<Long> progress = new java.util.ArrayList<>();
+            TutorialRun.Result r = TutorialRun.run(kairos, tasks, plan, progress::add, 4);
+            assertThat(r.verified()).isEqualTo(6);
+            assertThat(r.failed()).isEqualTo(1);
+            assertThat(r.firstFailedBatch()).isEqualTo(7);
+            assertThat(r.cancelled()).isEqualTo(23);
+            assertThat(progress).isSorted().last().isEqualTo(30L);
+            assertThat(r.memory().liveInstances()).isZero();
+        }
+    }
+
     @Test
     void aPlantedWrongValueIsCaughtByTheReaderNamingBatchFieldPointExpectedAndFound() {
         try (Kairos kairos = start(64L << 20, true)) {

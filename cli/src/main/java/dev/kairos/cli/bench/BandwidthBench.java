@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,8 +75,10 @@ final class BandwidthBench extends BenchCommand.Benchmark {
             description = "Layouts to measure, each its own case. Default: aos,soa.")
     Layout[] layouts = {Layout.AOS, Layout.SOA};
 
+    final Placement placement = new Placement(Placement.Choice.CPU);
+
     @Mixin
-    Placement placement = new Placement(Placement.Choice.CPU);
+    CommandSpec placementOptions = placement.mixin();
 
     @Override
     String title() {

@@ -4,6 +4,7 @@ import dev.kairos.Kairos;
 import dev.kairos.cli.CommandGroup;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
+import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,23 +25,32 @@ import picocli.CommandLine.Spec;
  * JSON line) lives there, and what each measures in its own class. Micro-benchmarks of single
  * classes are JMH's, in the {@code bench} module.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {
-            "Whole-runtime benchmarks in the shapes of Realm's benchmarks of the same purpose, in Realm's units, so the "
-                    + "figures sit beside Realm's (measured on the project's 2-core machines, see docs/PERFORMANCE.md).",
-            "",
-            "Each benchmark warms up (JIT), repeats each case, and prints a table: median and min-max of the measured runs, "
-                    + "Realm's figure and the ratio where the shape matches Realm's, and the target. --json adds one "
-                    + "machine-readable line. Nothing is asserted: these are measurements, not tests. A benchmark machine is "
-                    + "noisy: run several times and compare ratios taken in the same run, never figures from different machines.",
-            ""
-        })
 public final class BenchCommand implements CommandGroup {
 
     @Override
-    public List<Class<?>> subcommands() {
-        return List.of(TasksBench.class, EventsFanBench.class, EventsLatencyBench.class, AllocBench.class,
-                PipelineBench.class, BandwidthBench.class, CommandLine.HelpCommand.class);
+    public List<Subcommand> subcommands() {
+        return List.of(Subcommand.annotated(TasksBench.class), Subcommand.annotated(EventsFanBench.class),
+                Subcommand.annotated(EventsLatencyBench.class), Subcommand.annotated(AllocBench.class),
+                Subcommand.annotated(PipelineBench.class), Subcommand.annotated(BandwidthBench.class), HELP);
+    }
+
+    /**
+     * The group's model, built in code so that listing it reads no annotation; {@link CommandGroup#build}
+     * adds the benchmarks, which keep their annotations.
+     */
+    public static CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(new BenchCommand()).name("bench");
+        spec.usageMessage().description(
+                "Whole-runtime benchmarks in the shapes of Realm's benchmarks of the same purpose, in Realm's units, so the "
+                        + "figures sit beside Realm's (measured on the project's 2-core machines, see docs/PERFORMANCE.md).",
+                "",
+                "Each benchmark warms up (JIT), repeats each case, and prints a table: median and min-max of the measured runs, "
+                        + "Realm's figure and the ratio where the shape matches Realm's, and the target. --json adds one "
+                        + "machine-readable line. Nothing is asserted: these are measurements, not tests. A benchmark machine is "
+                        + "noisy: run several times and compare ratios taken in the same run, never figures from different machines.",
+                "");
+        Specs.addStandardHelpOptions(spec);
+        return spec;
     }
 
     /**
@@ -68,11 +77,15 @@ public final class BenchCommand implements CommandGroup {
                 description = "After the table, print one line of JSON with the same figures, every sample, the parameters and the machine.")
         boolean json;
 
-        @Mixin
-        RuntimeOptions runtime;
+        final RuntimeOptions runtime = new RuntimeOptions();
 
         @Mixin
-        TraceOption trace;
+        CommandSpec runtimeOptions = runtime.mixin();
+
+        final TraceOption trace = new TraceOption();
+
+        @Mixin
+        CommandSpec traceOption = trace.mixin();
 
         @Spec
         CommandSpec spec;

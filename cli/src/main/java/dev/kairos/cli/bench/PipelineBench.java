@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,8 +50,10 @@ final class PipelineBench extends BenchCommand.Benchmark {
             description = "Instance layout: aos (block size 1, Realm's choice) or soa. Default: ${DEFAULT-VALUE}.")
     Layout layout = Layout.AOS;
 
+    final Placement placement = new Placement(Placement.Choice.CPU);
+
     @Mixin
-    Placement placement = new Placement(Placement.Choice.CPU);
+    CommandSpec placementOptions = placement.mixin();
 
     @Override
     String title() {
