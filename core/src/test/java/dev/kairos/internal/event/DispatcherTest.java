@@ -14,22 +14,6 @@ import org.junit.jupiter.api.Test;
  */
 class DispatcherTest {
 
-    /** Records, in one shared list, the order in which its event told it. */
-    private static final class Recorder extends Node {
-        private final String name;
-        private final List<String> log;
-
-        Recorder(String name, List<String> log) {
-            this.name = name;
-            this.log = log;
-        }
-
-        @Override
-        protected void onTrigger(EventImpl source, Poison poison) {
-            log.add(name);
-        }
-    }
-
     /**
      * A waiter holding two things to tell, as a block of merges does: the first triggers
      * {@code nested}, after which it stops; fired again, it tells the second.

@@ -27,22 +27,6 @@ class WideMergeTest {
     /** Tries of the concurrent property; {@code -Dkairos.wideMergeTries=5000} searches longer. */
     private static final int TRIES = Integer.getInteger("kairos.wideMergeTries", 60);
 
-    /** Records, in one shared list, the order in which its event told it. */
-    private static final class Recorder extends Node {
-        private final String name;
-        private final List<String> log;
-
-        Recorder(String name, List<String> log) {
-            this.name = name;
-            this.log = log;
-        }
-
-        @Override
-        protected void onTrigger(EventImpl source, Poison poison) {
-            log.add(name);
-        }
-    }
-
     @Test
     void waitersRunInRegistrationOrderDepthFirstAcrossBlocksAndPlainWaiters() {
         UserEventImpl trigger = new UserEventImpl();
