@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 
 /**
  * The bytes a live instance holds, and who may still touch them: a pin count and a closed flag that
@@ -119,15 +120,20 @@ final class InstanceBytes {
         }
     }
 
+    /** The shared view if one is open: null before the first {@link #view(MemorySegment, Set)} call and after {@link #endView()}. */
+    MemorySegment openView() {
+        return VIEW.getAcquire(this) instanceof View open ? open.segment() : null;
+    }
+
     /**
      * The bytes as threads outside task bodies see them: {@code slice} in a shared scope of this
      * instance's own, made on the first call and pinning the bytes until {@link #endView()}.
      *
-     * @param made told once, when this call made the view (the memory keeps it to end at close)
+     * @param views where the view is added when this call makes it (the memory ends them at close)
      * @return null if the destroy has begun or the view was ended
      */
     @SuppressWarnings("restricted") // reinterpret only narrows the scope of bytes the backend owns
-    MemorySegment view(MemorySegment slice, Runnable made) {
+    MemorySegment view(MemorySegment slice, Set<InstanceBytes> views) {
         while (true) {
             Object v = VIEW.getAcquire(this);
             if (v instanceof View existing) {
@@ -139,7 +145,7 @@ final class InstanceBytes {
             Arena scope = Arena.ofShared();
             View fresh = new View(scope, slice.reinterpret(scope, null));
             if (VIEW.compareAndSet(this, null, fresh)) {
-                made.run();
+                views.add(this);
                 return fresh.segment();
             }
             scope.close(); // another thread's view won, or the view was ended meanwhile

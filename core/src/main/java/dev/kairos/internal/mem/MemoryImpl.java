@@ -183,7 +183,11 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
         if (lease != null) {
             return lease.segment(this, instance, bytes);
         }
-        MemorySegment view = bytes.view(rawSlice(instance, bytes), () -> views.add(bytes));
+        MemorySegment view = bytes.openView();
+        if (view != null) {
+            return view;
+        }
+        view = bytes.view(rawSlice(instance, bytes), views);
         if (view == null) {
             checkAccessible(instance, bytes);
             throw destroyed(instance, this);

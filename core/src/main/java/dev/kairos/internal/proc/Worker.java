@@ -39,6 +39,14 @@ final class Worker implements Runnable, Awaiter, HostLease.Site {
      */
     Work current;
 
+    /**
+     * The instance bytes lent to the body running (or blocked) on this thread, made on its first
+     * accessor segment and kept for the next body once ended. Here rather than in the task: a task
+     * is allocated per spawn, and its size is part of the task rate (see {@link TaskOp}).
+     * Used on this worker's thread only.
+     */
+    private HostLease lease;
+
     /** A worker on a new thread from the driver, not started. */
     Worker(ProcessorImpl processor, String name, long spinNanos) {
         this.processor = processor;
@@ -90,14 +98,6 @@ final class Worker implements Runnable, Awaiter, HostLease.Site {
     public boolean awaitEvent(EventImpl event, long timeoutNanos, boolean interruptible) {
         return processor.block(this, event, timeoutNanos, interruptible);
     }
-
-    /**
-     * The instance bytes lent to the body running (or blocked) on this thread, made on its first
-     * accessor segment and kept for the next body once ended. Here rather than in the task: a task
-     * is allocated per spawn, and its size is part of the task rate (see {@link TaskOp}).
-     * Used on this worker's thread only.
-     */
-    private HostLease lease;
 
     /** Asked on this worker's own thread, where {@link #current} is the body running (or blocked) here. */
     @Override

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -35,7 +36,7 @@ public class ViewRacingDestroyStress {
 
     @Actor
     public void outsideBody() {
-        view = bytes.view(BYTES, () -> {});
+        view = bytes.view(BYTES, new HashSet<>());
     }
 
     @Actor
