@@ -782,29 +782,6 @@ class AllocationPlannerTest {
             trigger(ra);
             assertThat(effects()).containsExactly("released A", "allocated YOUNGER@0", "released YOUNGER");
         }
-
-        @Test
-        void aPromiseThatWouldBreakTheOnlyPlanOfAnotherCompletesAtItsOwnPlanOnceThatIsFree() {
-            memoryOf(3);
-            Allocation<String> a = allocated("A", 1);
-            Allocation<String> b = allocated("B", 1);
-            Allocation<String> c = allocated("C", 1);
-            Destroy x = destroy(a);
-            Allocation<String> d = create("D", 1);
-            assertThat(createNow(d)).isEqualTo(PROMISED);
-            Destroy y = destroy(b);
-            Destroy z = destroy(c);
-            Allocation<String> e = create("E", 2);
-            assertThat(createNow(e)).isEqualTo(PROMISED);
-            effects();
-            trigger(y);  // E9: D may not take bucket 1, E's only plan is 1-2
-            assertThat(effects()).containsExactly("released B");
-            trigger(x);
-            assertThat(effects()).containsExactly("released A", "allocated D@0");
-            trigger(z);
-            assertThat(effects()).containsExactly("released C", "allocated E@1");
-        }
-
     }
 
     @Nested
