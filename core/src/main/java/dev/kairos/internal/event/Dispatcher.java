@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * one frame.
  *
  * <p>Waiters are told through the one waiter protocol, {@link Node#tryFire}, with this dispatcher
- * passed in: the dispatcher knows no node type. A node holding several waiters (a block of merges)
- * stops after one that triggered something and stays first in its event's list, to be fired again
- * where it left off once the waiters of what it triggered have run.
+ * passed in: the dispatcher relies on no node type for what happens. A node holding several waiters
+ * (a block of merges) stops after one that triggered something and stays first in its event's list,
+ * to be fired again where it left off once the waiters of what it triggered have run. One type test
+ * stays, for speed alone ({@link #fire}).
  *
  * <p>Arrivals at a wide merge created on this thread are counted here, without an atomic operation
  * each (see {@link MergeEvent}): the dispatcher holds them and hands them to the merge at once when
@@ -176,6 +177,13 @@ public final class Dispatcher {
 
     private boolean fire(Node waiter, EventImpl event, Poison poison) {
         try {
+            // The same call either way. The call site sees every node type (tasks, copies, merge
+            // inputs, forwarders, blocks), too many for the JIT to inline any; naming the block, the
+            // hot node of merge DAGs, lets it inline the block's loop, and leaves the rest of a
+            // merge-only graph (inputs, forwarders) few enough to inline too: events-fan dag 1.07x.
+            if (waiter instanceof MergeBlock block) {
+                return block.tryFire(this, event, poison);
+            }
             return waiter.tryFire(this, event, poison);
         } catch (Throwable t) {
             // A waiter that throws is a runtime bug; keep dispatching so one bug does not strand
