@@ -21,6 +21,15 @@ import org.slf4j.LoggerFactory;
  * waiter triggered are pushed, so a chain of events with one waiter each never grows the stack past
  * one frame.
  *
+ * <p>An event with one waiter, triggered by a waiter before that waiter triggered anything else,
+ * needs no frame: its waiter runs at once, inside the waiter that triggered it ({@link
+ * #fireNested}), which is where the frame would have run it. The fan-outs of user events chained
+ * with {@code trigger(waitOn)} and the tasks behind them are mostly such events (events-fan fan:
+ * 2.0x). What that waiter triggers is queued as usual, so nesting never goes deeper than one level.
+ * The one order this can change is which of two waiters that both finish the same event comes
+ * first; in the runtime only a merge is ever finished twice (by a poisoned input, then by its last
+ * input, a no-op), and it is poisoned either way ({@code DispatchOrderPropertyTest} holds the order).
+ *
  * <p>Waiters are told through the one waiter protocol, {@link Node#tryFire}, with this dispatcher
  * passed in: the dispatcher relies on no node type for what happens. A node holding several waiters
  * (a block of merges) stops after one that triggered something and stays first in its event's list,
@@ -51,6 +60,9 @@ public final class Dispatcher {
     /** Whether the waiter being fired is the last of this dispatch loop; set before each. */
     private boolean firingLast;
 
+    /** Whether the waiter being fired runs inside the waiter that triggered its event ({@link #fireNested}). */
+    private boolean firingNested;
+
     /** Merges whose arrivals this dispatcher holds; handed over when the loop ends. */
     private MergeEvent[] holding = new MergeEvent[16];
     private int holdingCount;
@@ -62,13 +74,12 @@ public final class Dispatcher {
     /** Runs the waiters of {@code event}: now, or, if a waiter of this thread triggered it, right after that waiter. */
     void dispatch(EventImpl event, Node lifoWaiters) {
         if (running) {
-            event.dispatchList = reverse(lifoWaiters);
-            if (triggeredTail == null) {
-                triggeredHead = event;
+            if (lifoWaiters.waiterNext == null && triggeredHead == null && !firingNested) {
+                fireNested(event, lifoWaiters);
             } else {
-                triggeredTail.dispatchNext = event;
+                event.dispatchList = reverse(lifoWaiters);
+                triggered(event);
             }
-            triggeredTail = event;
             return;
         }
         running = true;
@@ -103,6 +114,37 @@ public final class Dispatcher {
         if (triggeredHead != null) {
             pushTriggered();
         }
+    }
+
+    /**
+     * An event with one waiter, triggered by the waiter running now before it triggered anything
+     * else: its waiter runs at once, inside the one that triggered it. That is where its frame
+     * would have run it (first, before anything else the outer waiter triggers and before the next
+     * waiter of the outer event), without the frame. One level only: what it triggers is queued as
+     * usual, so a chain of such events never grows the stack. A waiter that stops early (a block of
+     * merges) is queued behind what it triggered, to be fired again after their waiters.
+     */
+    private void fireNested(EventImpl event, Node waiter) {
+        boolean outerLast = firingLast;
+        firingLast = false; // the outer waiter may still tell more after this one
+        firingNested = true;
+        boolean done = fire(waiter, event, event.poison()); // never throws: a throwing waiter is logged
+        firingNested = false;
+        firingLast = outerLast;
+        if (!done) {
+            event.dispatchList = waiter;
+            triggered(event);
+        }
+    }
+
+    /** Queues {@code event}, its waiters in {@code dispatchList}, behind those the running waiter triggered. */
+    private void triggered(EventImpl event) {
+        if (triggeredTail == null) {
+            triggeredHead = event;
+        } else {
+            triggeredTail.dispatchNext = event;
+        }
+        triggeredTail = event;
     }
 
     /** Whether the waiter running now is the last of this dispatch loop (no waiter or frame is left behind it). */
