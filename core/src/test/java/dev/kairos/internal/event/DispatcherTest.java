@@ -18,7 +18,7 @@ class DispatcherTest {
      * A waiter holding two things to tell, as a block of merges does: the first triggers
      * {@code nested}, after which it stops; fired again, it tells the second.
      */
-    private static final class TwoStep extends Node {
+    private static final class TwoStep extends SteppedNode {
         private final EventImpl nested;
         private final List<String> log;
         private int fired;
@@ -37,11 +37,6 @@ class DispatcherTest {
                 return false;
             }
             return true;
-        }
-
-        @Override
-        protected void onTrigger(EventImpl source, Poison poison) {
-            throw new IllegalStateException("told through tryFire");
         }
     }
 
