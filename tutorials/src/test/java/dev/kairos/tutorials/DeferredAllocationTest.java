@@ -221,4 +221,53 @@ class DeferredAllocationTest {
             instance.destroy().await();
         }
     }
+
+    /**
+     * The reader counts the expected floats and doubles up by constant steps within each binade
+     * (below 2^24) instead of converting each value: across every binade edge of a 70 000-point batch
+     * (and of a verify block's edge at 65 536) the writer's values pass, and a value one place off on
+     * either side of an edge, in either field's y, is caught; a batch reaching past 2^24 is checked by
+     * converting, and passes.
+     */
+    @ParameterizedTest(name = "block size {0}")
+    @CsvSource({"1", "0"})
+    void theSteppedReaderCatchesAValueOnePlaceOffOnEitherSideOfEveryBinadeEdge(int blockSize) throws VerificationException {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
+            Rect bounds = Rect.of(0, 69_999);
+            RegionInstance instance = RegionInstance.create(sys, bounds, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
+            instance.ready().await();
+            Batch batch = new Batch(0, instance, bounds);
+            DeferredAllocation.write(batch);
+            DeferredAllocation.verify(batch);
+            AffineAccessor f1 = instance.accessor(DeferredAllocation.FIELD_INT_FLOAT);
+            AffineAccessor f2 = instance.accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
+            for (int k = 2; k <= 16; k++) {
+                for (long p = (1L << k) - 4; p <= (1L << k) - 1; p++) {
+                    long floatAt = f1.offset(p) + 4;
+                    float y1 = f1.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, floatAt);
+                    f1.segment().set(ValueLayout.JAVA_FLOAT_UNALIGNED, floatAt, Math.nextUp(y1));
+                    assertThatThrownBy(() -> DeferredAllocation.verify(batch)).isInstanceOf(VerificationException.class)
+                            .hasMessageContaining("field 101, point " + p + ":");
+                    f1.segment().set(ValueLayout.JAVA_FLOAT_UNALIGNED, floatAt, y1);
+                    long doubleAt = f2.offset(p) + 8;
+                    double y2 = f2.segment().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, doubleAt);
+                    f2.segment().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, doubleAt, Math.nextDown(y2));
+                    assertThatThrownBy(() -> DeferredAllocation.verify(batch)).isInstanceOf(VerificationException.class)
+                            .hasMessageContaining("field 102, point " + p + ":");
+                    f2.segment().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, doubleAt, y2);
+                }
+            }
+            DeferredAllocation.verify(batch);
+            instance.destroy().await();
+
+            Rect pastTheLimit = Rect.of((1 << 24) - 20, (1 << 24) + 20);
+            RegionInstance far = RegionInstance.create(sys, pastTheLimit, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
+            far.ready().await();
+            Batch farBatch = new Batch(1, far, pastTheLimit);
+            DeferredAllocation.write(farBatch);
+            DeferredAllocation.verify(farBatch);
+            far.destroy().await();
+        }
+    }
 }
