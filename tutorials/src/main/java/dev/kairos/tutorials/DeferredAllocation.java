@@ -122,7 +122,20 @@ public final class DeferredAllocation {
      */
     public static void write(Batch batch) {
         Fields f = Fields.of(batch);
-        if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
+        boolean stepped = f.lo() >= 0 && f.lo() + f.count() + 1 < STEPPED_MAX;
+        if (stepped && f.st1() == 32 && f.st2() == 32) {
+            for (int i = 0; i < f.count(); ) {
+                int run = stepRun((int) f.lo() + i, (int) f.count() - i);
+                writeRunAos(f.s1(), f.o1() + i * 32L, f.s2(), f.o2() + i * 32L, (int) f.lo() + i, run);
+                i += run;
+            }
+        } else if (stepped && f.st1() == 8 && f.st2() == 16) {
+            for (int i = 0; i < f.count(); ) {
+                int run = stepRun((int) f.lo() + i, (int) f.count() - i);
+                writeRunSoa(f.s1(), f.o1() + i * 8L, f.s2(), f.o2() + i * 16L, (int) f.lo() + i, run);
+                i += run;
+            }
+        } else if (f.intValues() && f.st1() == 32 && f.st2() == 32) {
             writeAos(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
         } else if (f.intValues() && f.st1() == 8 && f.st2() == 16) {
             writeSoa(f.s1(), f.o1(), f.s2(), f.o2(), (int) f.lo(), (int) f.count());
@@ -134,6 +147,41 @@ public final class DeferredAllocation {
                 f.s2().set(LONG, at2, p + 2);
                 f.s2().set(DOUBLE, at2 + 8, (double) (p + 3));
             }
+        }
+    }
+
+    /** The writer's side of {@link #steppedAos}: the values of a run counted up by adding, not converted. */
+    private static void writeRunAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int p, int count) {
+        long packed = intFloat(p + 1);
+        long packedStep = intFloatStep(p + 2);
+        long x = p + 2;
+        long y = Double.doubleToRawLongBits(p + 3);
+        long yStep = doubleStep(p + 3);
+        for (int i = 0; i < count; i++) {
+            long at2 = o2 + i * 32L;
+            s1.set(LONG, o1 + i * 32L, packed);
+            s2.set(LONG, at2, x);
+            s2.set(LONG, at2 + 8, y);
+            packed += packedStep;
+            x++;
+            y += yStep;
+        }
+    }
+
+    private static void writeRunSoa(MemorySegment s1, long o1, MemorySegment s2, long o2, int p, int count) {
+        long packed = intFloat(p + 1);
+        long packedStep = intFloatStep(p + 2);
+        long x = p + 2;
+        long y = Double.doubleToRawLongBits(p + 3);
+        long yStep = doubleStep(p + 3);
+        for (int i = 0; i < count; i++) {
+            long at2 = o2 + i * 16L;
+            s1.set(LONG, o1 + i * 8L, packed);
+            s2.set(LONG, at2, x);
+            s2.set(LONG, at2 + 8, y);
+            packed += packedStep;
+            x++;
+            y += yStep;
         }
     }
 

@@ -19,6 +19,7 @@ import dev.kairos.TaskVariant;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -223,11 +224,11 @@ class DeferredAllocationTest {
     }
 
     /**
-     * The reader counts the expected floats and doubles up by constant steps within each binade
-     * (below 2^24) instead of converting each value: across every binade edge of a 70 000-point batch
-     * (and of a verify block's edge at 65 536) the writer's values pass, and a value one place off on
-     * either side of an edge, in either field's y, is caught; a batch reaching past 2^24 is checked by
-     * converting, and passes.
+     * The writer and the reader count the floats and doubles up by constant steps within each
+     * binade (below 2^24) instead of converting each value: across every binade edge of a 70 000-point
+     * batch (and a verify block's edge at 65 536) the writer's values are the converted ones, read
+     * back by conversion, and a value one place off on either side of an edge, in either field's y,
+     * is caught; a batch reaching past 2^24 is written and checked by converting.
      */
     @ParameterizedTest(name = "block size {0}")
     @CsvSource({"1", "0"})
@@ -239,9 +240,20 @@ class DeferredAllocationTest {
             instance.ready().await();
             Batch batch = new Batch(0, instance, bounds);
             DeferredAllocation.write(batch);
-            DeferredAllocation.verify(batch);
             AffineAccessor f1 = instance.accessor(DeferredAllocation.FIELD_INT_FLOAT);
             AffineAccessor f2 = instance.accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
+            List<String> wrong = new ArrayList<>(); // the writer counts up by steps too: read back by conversion
+            for (long p = 0; p <= 69_999; p++) {
+                int x1 = f1.segment().get(ValueLayout.JAVA_INT_UNALIGNED, f1.offset(p));
+                float y1 = f1.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, f1.offset(p) + 4);
+                long x2 = f2.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, f2.offset(p));
+                double y2 = f2.segment().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, f2.offset(p) + 8);
+                if (x1 != p + 1 || y1 != (float) (p + 2) || x2 != p + 2 || y2 != (double) (p + 3)) {
+                    wrong.add("point " + p + ": {" + x1 + ", " + y1 + "}, {" + x2 + ", " + y2 + "}");
+                }
+            }
+            assertThat(wrong).isEmpty();
+            DeferredAllocation.verify(batch);
             for (int k = 2; k <= 16; k++) {
                 for (long p = (1L << k) - 4; p <= (1L << k) - 1; p++) {
                     long floatAt = f1.offset(p) + 4;
@@ -267,6 +279,9 @@ class DeferredAllocationTest {
             Batch farBatch = new Batch(1, far, pastTheLimit);
             DeferredAllocation.write(farBatch);
             DeferredAllocation.verify(farBatch);
+            AffineAccessor farY = far.accessor(DeferredAllocation.FIELD_INT_FLOAT);
+            assertThat(farY.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, farY.offset((1 << 24) - 1) + 4))
+                    .isEqualTo((float) ((1 << 24) + 1)); // rounded, as Realm's conversion rounds it
             far.destroy().await();
         }
     }
