@@ -201,12 +201,8 @@ class DeferredAllocationTest {
         "2147483637, 0", "2147483638, 0", "-2147483648, 0", "-2147483649, 0"})
     void pointsAtTheEdgesOfTheIntRangeGetRealmsValues(long lo, int blockSize) throws VerificationException {
         try (Kairos kairos = start(64L << 20, true)) {
-            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
-            Rect bounds = Rect.of(lo, lo + 7);
-            RegionInstance instance = RegionInstance.create(sys, bounds, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
-            instance.ready().await();
-            Batch batch = new Batch(0, instance, bounds);
-            DeferredAllocation.write(batch);
+            Batch batch = written(kairos, Rect.of(lo, lo + 7), blockSize);
+            RegionInstance instance = batch.instance();
             AffineAccessor f1 = instance.accessor(DeferredAllocation.FIELD_INT_FLOAT);
             AffineAccessor f2 = instance.accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
             for (long p = lo; p <= lo + 7; p++) {
@@ -232,14 +228,10 @@ class DeferredAllocationTest {
      */
     @ParameterizedTest(name = "block size {0}")
     @CsvSource({"1", "0"})
-    void theSteppedReaderCatchesAValueOnePlaceOffOnEitherSideOfEveryBinadeEdge(int blockSize) throws VerificationException {
+    void steppedValuesAreTheConvertedOnesAndOnePlaceOffAtAnyBinadeEdgeIsCaught(int blockSize) throws VerificationException {
         try (Kairos kairos = start(64L << 20, true)) {
-            Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
-            Rect bounds = Rect.of(0, 69_999);
-            RegionInstance instance = RegionInstance.create(sys, bounds, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
-            instance.ready().await();
-            Batch batch = new Batch(0, instance, bounds);
-            DeferredAllocation.write(batch);
+            Batch batch = written(kairos, Rect.of(0, 69_999), blockSize);
+            RegionInstance instance = batch.instance();
             AffineAccessor f1 = instance.accessor(DeferredAllocation.FIELD_INT_FLOAT);
             AffineAccessor f2 = instance.accessor(DeferredAllocation.FIELD_LONG_DOUBLE);
             List<String> wrong = new ArrayList<>(); // the writer counts up by steps too: read back by conversion
@@ -273,16 +265,23 @@ class DeferredAllocationTest {
             DeferredAllocation.verify(batch);
             instance.destroy().await();
 
-            Rect pastTheLimit = Rect.of((1 << 24) - 20, (1 << 24) + 20);
-            RegionInstance far = RegionInstance.create(sys, pastTheLimit, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
-            far.ready().await();
-            Batch farBatch = new Batch(1, far, pastTheLimit);
-            DeferredAllocation.write(farBatch);
+            Batch farBatch = written(kairos, Rect.of((1 << 24) - 20, (1 << 24) + 20), blockSize);
+            RegionInstance far = farBatch.instance();
             DeferredAllocation.verify(farBatch);
             AffineAccessor farY = far.accessor(DeferredAllocation.FIELD_INT_FLOAT);
             assertThat(farY.segment().get(ValueLayout.JAVA_FLOAT_UNALIGNED, farY.offset((1 << 24) - 1) + 4))
                     .isEqualTo((float) ((1 << 24) + 1)); // rounded, as Realm's conversion rounds it
             far.destroy().await();
         }
+    }
+
+    /** A batch of {@code bounds} in a fresh instance of the SYSTEM memory, written by the CPU writer. */
+    private static Batch written(Kairos kairos, Rect bounds, int blockSize) {
+        Memory sys = kairos.machine().memories().kind(MemoryKind.SYSTEM).first().orElseThrow();
+        RegionInstance instance = RegionInstance.create(sys, bounds, DeferredAllocation.FIELD_SIZES, blockSize, Event.NO_EVENT);
+        instance.ready().await();
+        Batch batch = new Batch(0, instance, bounds);
+        DeferredAllocation.write(batch);
+        return batch;
     }
 }
