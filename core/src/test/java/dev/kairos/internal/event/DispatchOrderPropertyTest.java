@@ -65,8 +65,8 @@ class DispatchOrderPropertyTest {
     }
 
     @Test
-    void triggersInsideWaitersAreToldAsPlainCallsWouldBe() {
-        PropertyCheck.forAll("DispatchOrderPropertyTest#triggersInsideWaitersAreToldAsPlainCallsWouldBe",
+    void triggersInsideWaitersAreToldInTheModelsOrder() {
+        PropertyCheck.forAll("DispatchOrderPropertyTest#triggersInsideWaitersAreToldInTheModelsOrder",
                         DispatchOrderPropertyTest::randomGraph)
                 .tries(500)
                 .shrinkWith(PropertyCheck.dropElements(Graph::waiters, (g, w) -> new Graph(g.events(), w)))
@@ -81,44 +81,40 @@ class DispatchOrderPropertyTest {
      */
     private static Graph randomGraph(SplittableRandom random) {
         int events = 2 + random.nextInt(30);
-        List<Waiter> waiters = new ArrayList<>();
-        List<List<Integer>> steps = new ArrayList<>(); // every step of every waiter, in order
-        List<Integer> stepEvent = new ArrayList<>(); // the event whose waiter holds each step
+        List<Integer> waitsOn = new ArrayList<>(); // each waiter's event, in registration order
+        List<Integer> stepCounts = new ArrayList<>();
+        List<List<Integer>> steps = new ArrayList<>(); // every step of every waiter, in that order
+        int[] stepsBefore = new int[events]; // steps of the waiters on events before e: a prefix of steps
         for (int e = 0; e < events - 1; e++) {
+            stepsBefore[e] = steps.size();
             int count = random.nextInt(4);
             for (int w = 0; w < count; w++) {
                 int stepCount = random.nextInt(10) < 7 ? 1 : 2 + random.nextInt(3);
-                List<int[]> own = new ArrayList<>();
+                waitsOn.add(e);
+                stepCounts.add(stepCount);
                 for (int k = 0; k < stepCount; k++) {
                     steps.add(new ArrayList<>());
-                    stepEvent.add(e);
-                    own.add(null); // filled below
                 }
-                waiters.add(new Waiter(e, own));
             }
         }
+        stepsBefore[events - 1] = steps.size();
         for (int target = 1; target < events; target++) {
-            List<Integer> before = new ArrayList<>();
-            for (int k = 0; k < steps.size(); k++) {
-                if (stepEvent.get(k) < target) {
-                    before.add(k); // forward only: no cycles
-                }
-            }
-            if (!before.isEmpty() && random.nextInt(10) < 9) {
-                List<Integer> step = steps.get(before.get(random.nextInt(before.size())));
+            int candidates = stepsBefore[target]; // forward only: no cycles
+            if (candidates > 0 && random.nextInt(10) < 9) {
+                List<Integer> step = steps.get(random.nextInt(candidates));
                 step.add(random.nextInt(step.size() + 1), target);
             }
         }
-        int k = 0;
-        List<Waiter> built = new ArrayList<>();
-        for (Waiter waiter : waiters) {
+        List<Waiter> waiters = new ArrayList<>();
+        int next = 0;
+        for (int w = 0; w < waitsOn.size(); w++) {
             List<int[]> own = new ArrayList<>();
-            for (int i = 0; i < waiter.steps().size(); i++) {
-                own.add(steps.get(k++).stream().mapToInt(Integer::intValue).toArray());
+            for (int k = 0; k < stepCounts.get(w); k++) {
+                own.add(steps.get(next++).stream().mapToInt(Integer::intValue).toArray());
             }
-            built.add(new Waiter(waiter.event(), own));
+            waiters.add(new Waiter(waitsOn.get(w), own));
         }
-        return new Graph(events, built);
+        return new Graph(events, waiters);
     }
 
     /** What the dispatcher logs when the root triggers. */
