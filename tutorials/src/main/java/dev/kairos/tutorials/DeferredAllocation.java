@@ -63,6 +63,15 @@ public final class DeferredAllocation {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
+    static {
+        // A layout's access handle is built on its first use, and the first one in a JVM takes 15-20 ms
+        // (the JDK initializes its layout paths): here, when the tasks are registered, rather than
+        // inside the first batch's writer.
+        for (ValueLayout layout : List.of(INT, FLOAT, LONG, DOUBLE)) {
+            layout.varHandle();
+        }
+    }
+
     private DeferredAllocation() {}
 
     /** The points of one batch: {@code [0, batchBytes / 24]}, as in Realm (43 690 for 1 MiB). */
