@@ -132,10 +132,10 @@ public final class DeferredAllocation {
     public static void write(Batch batch) {
         Fields f = Fields.of(batch);
         boolean stepped = f.lo() >= 0 && f.lo() + f.count() + 1 < STEPPED_MAX;
-        if (stepped && f.st1() == 32 && f.st2() == 32) {
+        if (stepped && f.aosPair()) {
             for (int i = 0; i < f.count(); ) {
                 int run = stepRun((int) f.lo() + i, (int) f.count() - i);
-                writeRunAos(f.s1(), f.o1() + i * 32L, f.s2(), f.o2() + i * 32L, (int) f.lo() + i, run);
+                writeRunAos(f.s1(), f.o1() + i * 32L, (int) f.lo() + i, run);
                 i += run;
             }
         } else if (stepped && f.st1() == 8 && f.st2() == 16) {
@@ -159,18 +159,21 @@ public final class DeferredAllocation {
         }
     }
 
-    /** The writer's side of {@link #steppedAos}: the values of a run counted up by adding, not converted. */
-    private static void writeRunAos(MemorySegment s1, long o1, MemorySegment s2, long o2, int p, int count) {
+    /**
+     * The writer's side of {@link #steppedAos}: the values of a run counted up by adding, not
+     * converted; both fields from one base, field 102 at {@code o + 16}.
+     */
+    private static void writeRunAos(MemorySegment s, long o, int p, int count) {
         long packed = intFloat(p + 1);
         long packedStep = intFloatStep(p + 2);
         long x = p + 2;
         long y = Double.doubleToRawLongBits(p + 3);
         long yStep = doubleStep(p + 3);
         for (int i = 0; i < count; i++) {
-            long at2 = o2 + i * 32L;
-            s1.set(LONG, o1 + i * 32L, packed);
-            s2.set(LONG, at2, x);
-            s2.set(LONG, at2 + 8, y);
+            long at = o + i * 32L;
+            s.set(LONG, at, packed);
+            s.set(LONG, at + 16, x);
+            s.set(LONG, at + 24, y);
             packed += packedStep;
             x++;
             y += yStep;
@@ -366,6 +369,17 @@ public final class DeferredAllocation {
         /** Whether every point and every value written for it (up to point + 3) fits in an {@code int}. */
         boolean intValues() {
             return lo >= Integer.MIN_VALUE && lo + count + 2 <= Integer.MAX_VALUE;
+        }
+
+        /**
+         * AoS as Kairos lays the tutorial's fields out: one segment, stride 32, field 102 16 bytes
+         * after field 101. The stepped writer then addresses both fields from one base with constant
+         * displacements, which C2 compiles to faster stores than two bases a variable distance apart
+         * (writer / fill at 1 MiB from 76-80 % to 95-105 %). The reader measured no better that way
+         * and keeps its two bases.
+         */
+        boolean aosPair() {
+            return st1 == 32 && st2 == 32 && s1 == s2 && o2 == o1 + 16;
         }
 
         static Fields of(Batch batch) {
