@@ -49,6 +49,18 @@ class KairosImageIT {
     }
 
     @Test
+    void theKairosCommandStartsFromTheAotCacheTheImageTrained() {
+        // With AOTMode=on the JVM exits with an error instead of running without a cache it cannot use.
+        Run version = KairosImage.run(container -> container.withEnv("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"), "--version");
+
+        assertThat(version.exitCode()).as(version.output()).isZero();
+        assertThat(version.output())
+                .containsPattern("(?m)^kairos \\S+ on Java 25")
+                .doesNotContainIgnoringCase("warning")
+                .doesNotContainIgnoringCase("error");
+    }
+
+    @Test
     void withTheSoftwareDriverWhereTheToolkitPutsLibcudaTheTutorialRunsOnTheGpuPath() {
         KairosImage.image(); // before compiling the driver: without an engine this skips at once
         Path libcuda = softwareDriver();
