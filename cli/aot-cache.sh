@@ -73,15 +73,20 @@ case $mode in
       echo "[aot-cache] $cache is current"
       exit 0
     fi
-    rm -f "$cache" "$cache.stamp" "$cache.config"
-    # -Xlog:aot=error: the JVM lists every class it leaves out (picocli's, compiled for Java 5, cannot
-    # be linked ahead of time), which is expected and no error.
-    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$cache.config" \
+    # Written under names of this process's own, then moved into place, the cache before its stamp:
+    # two commands that train at once (./kairos does on first use) never mix their files, and a
+    # reader never finds a stamp that vouches for a cache not yet in place.
+    work="$cache.$$"
+    trap 'rm -f "$work.config" "$work.aot" "$work.stamp"' EXIT
+    # -Xlog:aot=error: the JVM lists every class it leaves out (a jar's classes older than Java 6
+    # cannot be linked ahead of time), which is expected and no error.
+    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$work.config" \
       -cp "$classpath" dev.kairos.cli.Training
-    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$cache.config" \
-      -XX:AOTCache="$cache" -cp "$classpath" >/dev/null
-    rm -f "$cache.config"
-    stamp > "$cache.stamp"
+    "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$work.config" \
+      -XX:AOTCache="$work.aot" -cp "$classpath" >/dev/null
+    stamp > "$work.stamp"
+    mv -f "$work.aot" "$cache"
+    mv -f "$work.stamp" "$cache.stamp"
     echo "[aot-cache] $cache: $(du -h "$cache" | cut -f1)"
     ;;
   *)
