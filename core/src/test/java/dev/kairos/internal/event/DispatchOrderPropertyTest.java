@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kairos.testing.PropertyCheck;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class DispatchOrderPropertyTest {
         public String toString() {
             StringBuilder s = new StringBuilder("on " + event + ":");
             for (int[] step : steps) {
-                s.append(" ").append(java.util.Arrays.toString(step));
+                s.append(" ").append(Arrays.toString(step));
             }
             return s.toString();
         }
