@@ -64,9 +64,10 @@ import picocli.CommandLine.Option;
                     + "writer+reader / fill+read.",
             "Why fill+read: a copy reads and writes in one pass, and at large sizes memmove writes with non-temporal "
                     + "stores, which skip reading the lines they fill; any two passes (a writer, then a reader) move the bytes "
-                    + "three times to its two. fill+read / copy is the most that two plain passes reach against the copy on "
-                    + "this machine in this run; writer+reader / fill+read holds the tutorial's pair to the pair of plain "
-                    + "passes over the same bytes.",
+                    + "three times to its two. fill+read / copy is what the plain fill and the plain one-stream read reach "
+                    + "together against the copy on this machine in this run (a read interleaving several streams goes "
+                    + "faster: see docs/PERFORMANCE.md, the sixth round); writer+reader / fill+read holds the tutorial's "
+                    + "pair to that pair of plain passes over the same bytes.",
             "",
             "Targets: on a CPU each of writer / fill, reader / read, writer+reader / copy and writer+reader / fill+read at "
                     + "least 80 %%; on a GPU writer+reader / copy at least 85 %%.",
