@@ -29,7 +29,22 @@ public final class MachineImpl implements Machine {
     private final Map<Pair, CopyPath> copyPaths = new HashMap<>();
     private final List<BackendStatus> backends = new ArrayList<>();
 
-    private record Pair(long a, long b) {}
+    /**
+     * Two ids, as a key of the tables above. Its {@code equals} and {@code hashCode} are written out:
+     * a record's generated ones are bound through {@code invokedynamic} on first use, which spins
+     * method-handle classes at start (about 12 ms of the main thread's CPU, profiled).
+     */
+    private record Pair(long a, long b) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pair p && p.a == a && p.b == b;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(a) * 31 + Long.hashCode(b);
+        }
+    }
 
     /** A copy path between two memories. */
     public record CopyPath(Affinity affinity, CopyEngine engine) {}
