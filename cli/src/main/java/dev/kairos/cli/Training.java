@@ -31,6 +31,7 @@ final class Training {
     private Training() {}
 
     public static void main(String[] args) {
+        Main.bindLogging(); // as the command's main does, so the cache holds what a run loads
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream())); // the progress bar of a slow build machine
         PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream(), true);
