@@ -19,32 +19,38 @@ class StartupClassesIT {
 
     @Test
     void theTutorialsCommandLoadsNoDynamicProxy() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info", "-jar", Path.of("target", "kairos.jar").toString(),
-                "run", "deferred-allocation", "--cpus", "1", "--batches", "1", "--cuda", "off");
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new String(process.getInputStream().readAllBytes()).lines().toList();
-        assertThat(process.waitFor()).as("%s", command).isZero();
-        assertThat(lines).as("the class-load log").anyMatch(line -> line.contains("dev.kairos.cli.DeferredAllocationCommand "))
+        assertThat(linesOfARun(false, "-Xlog:class+load=info")).as("the class-load log")
+                .anyMatch(line -> line.contains("dev.kairos.cli.DeferredAllocationCommand "))
                 .noneMatch(line -> line.contains("source: __dynamic_proxy__"));
     }
 
     @Test
     void theTutorialsCommandNamesItsLoggingBindingWithoutAWord() throws Exception {
-        assertThat(stderrOfARun()).as("standard error of a run").noneMatch(line -> line.startsWith("SLF4J"));
+        assertThat(linesOfARun(true)).as("standard error of a run").noneMatch(line -> line.startsWith("SLF4J"));
         // SLF4J says at INFO that it loads a named binding; a class-path search says nothing there.
-        assertThat(stderrOfARun("-Dslf4j.internal.verbosity=INFO")).as("standard error of a run, SLF4J at INFO")
+        assertThat(linesOfARun(true, "-Dslf4j.internal.verbosity=INFO")).as("standard error of a run, SLF4J at INFO")
                 .anyMatch(line -> line.startsWith("SLF4J(I): Attempting to load provider \"org.slf4j.simple.SimpleServiceProvider\""));
     }
 
-    private static List<String> stderrOfARun(String... jvmOptions) throws Exception {
+    /**
+     * What a one-batch run of the tutorial's command, in a JVM of its own with {@code jvmOptions},
+     * writes to standard error, or to standard output; the other stream is thrown away.
+     */
+    private static List<String> linesOfARun(boolean standardError, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", Path.of("target", "kairos.jar").toString(),
                 "run", "deferred-allocation", "--cpus", "1", "--batches", "1", "--cuda", "off"));
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new String(process.getErrorStream().readAllBytes()).lines().toList();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (standardError) {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process process = builder.start();
+        List<String> lines = new String((standardError ? process.getErrorStream() : process.getInputStream()).readAllBytes())
+                .lines().toList();
         assertThat(process.waitFor()).as("%s", command).isZero();
         return lines;
     }
