@@ -10,8 +10,8 @@
 # temporary folder, removed at the end. Builds Kairos through ./kairos first (and its AOT cache).
 #
 # Each measure prints its rounds, then one line: medians, the ratio with the direction that means
-# "Kairos ahead", and the load average (uptime) before and after. A figure from a loaded machine
-# says little: compare ratios, and note the load beside them.
+# "Kairos ahead", in how many rounds Kairos was ahead, and the load average (uptime) before and
+# after. A figure from a loaded machine says little: compare ratios, and note the load beside them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +38,15 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 now() { date +%s%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+# In how many of a measure's rounds Kairos came out ahead: ahead higher|lower "REALM..." "KAIROS..."
+# (higher for rates, lower for times; the lists pair by round). A median alone hides how often.
+ahead() {
+  awk -v better="$1" -v r="$2" -v k="$3" 'BEGIN {
+    n = split(r, rv, " "); split(k, kv, " "); a = 0
+    for (i = 1; i <= n; i++) if (better == "higher" ? kv[i] + 0 > rv[i] + 0 : kv[i] + 0 < rv[i] + 0) a++
+    printf "ahead in %d of %d", a, n
+  }'
+}
 
 # Wall seconds of one run of a command, its output thrown away.
 wall() {
@@ -79,7 +88,8 @@ whole() {
   local r k
   r=$(median "${realm[@]}")
   k=$(median "${kairos[@]}")
-  echo "RESULT whole: Realm $r s, Kairos $k s, Kairos / Realm $(ratio "$k" "$r") (target <= 1.00x); load $(load)"
+  echo "RESULT whole: Realm $r s, Kairos $k s, Kairos / Realm $(ratio "$k" "$r"), Kairos $(ahead lower "${realm[*]}" "${kairos[*]}")" \
+    "(target <= 1.00x); load $(load)"
 }
 
 cold() {
@@ -96,7 +106,8 @@ cold() {
   local r k
   r=$(median "${realm[@]}")
   k=$(median "${kairos[@]}")
-  echo "RESULT cold: Realm $r batches/s, Kairos $k batches/s, Kairos / Realm $(ratio "$k" "$r") (target >= 1.00x); load $(load)"
+  echo "RESULT cold: Realm $r batches/s, Kairos $k batches/s, Kairos / Realm $(ratio "$k" "$r")," \
+    "Kairos $(ahead higher "${realm[*]}" "${kairos[*]}") (target >= 1.00x); load $(load)"
 }
 
 warm() {
@@ -115,7 +126,8 @@ warm() {
   local r k
   r=$(median "${realm[@]}")
   k=$(median "${kairos[@]}")
-  echo "RESULT warm: Realm $r batches/s, Kairos $k batches/s, Kairos / Realm $(ratio "$k" "$r") (target >= 1.50x);" \
+  echo "RESULT warm: Realm $r batches/s, Kairos $k batches/s, Kairos / Realm $(ratio "$k" "$r")," \
+    "Kairos $(ahead higher "${realm[*]}" "${kairos[*]}") (target >= 1.50x);" \
     "deferred / eager $(median "${ratios[@]}") % (target >= 90 %); load $(load)"
 }
 
@@ -142,8 +154,10 @@ overheads() {
   rt=$(median "${realm_tasks[@]}"); kt=$(median "${kairos_tasks[@]}")
   rf=$(median "${realm_fan[@]}"); kf=$(median "${kairos_fan[@]}")
   rd=$(median "${realm_dag[@]}"); kd=$(median "${kairos_dag[@]}")
-  echo "RESULT overheads: tasks gated completion Kairos / Realm $(ratio "$kt" "$rt"), FAN $(ratio "$kf" "$rf")," \
-    "DAG $(ratio "$kd" "$rd") (target >= 3.00x for tasks and FAN); load $(load)"
+  echo "RESULT overheads: tasks gated completion Kairos / Realm $(ratio "$kt" "$rt")" \
+    "($(ahead higher "${realm_tasks[*]}" "${kairos_tasks[*]}")), FAN $(ratio "$kf" "$rf")" \
+    "($(ahead higher "${realm_fan[*]}" "${kairos_fan[*]}")), DAG $(ratio "$kd" "$rd")" \
+    "($(ahead higher "${realm_dag[*]}" "${kairos_dag[*]}")) (target >= 3.00x for tasks and FAN); load $(load)"
 }
 
 echo "Kairos vs Realm side by side: $(uname -n), $(nproc) cores, $rounds rounds each, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
