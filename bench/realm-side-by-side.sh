@@ -6,8 +6,11 @@
 #
 # Environment: REALM_BENCH (required: the folder of Realm's binaries, xz-compressed, which live outside
 # this repository: deferred_allocation, deferred_allocation_scratch, task_ubench, event_ubench,
-# event_dag), ROUNDS (pairs per measure; default 5). Needs xz. Unpacks Realm's binaries into a
-# temporary folder, removed at the end. Builds Kairos through ./kairos first (and its AOT cache).
+# event_dag), ROUNDS (pairs per measure; default 5), COLD_ROUNDS (pairs for the cold measure; default
+# 15: the same jar's cold rate spreads by a factor of two within a sitting, and 8 pairs have shown a
+# ratio that 16 did not repeat; docs/PERFORMANCE.md, "The eighth round"). Needs xz. Unpacks Realm's
+# binaries into a temporary folder, removed at the end. Builds Kairos through ./kairos first (and
+# its AOT cache).
 #
 # Each measure prints its rounds, then one line: medians, the ratio with the direction that means
 # "Kairos ahead", in how many rounds Kairos was ahead, and the load average (uptime) before and
@@ -22,6 +25,7 @@ if [[ -z "$realm_bench" || ! -d "$realm_bench" ]]; then
   exit 2
 fi
 rounds="${ROUNDS:-5}"
+cold_rounds="${COLD_ROUNDS:-15}"
 sections=("$@")
 [[ ${#sections[@]} -eq 0 ]] && sections=(startup whole cold warm overheads)
 
@@ -95,7 +99,7 @@ whole() {
 cold() {
   echo "== 1 000 batches of 1 MiB, one CPU processor, cold process; load $(load)"
   local realm=() kairos=() out
-  for ((i = 0; i < rounds; i++)); do
+  for ((i = 0; i < cold_rounds; i++)); do
     out=$("$bin/deferred_allocation_scratch" -ll:cpu 1 -b 1000)
     realm+=("$(sed -n 's/.*batches\/s=\([0-9.]*\).*/\1/p' <<<"$out")")
     out=$("$k" run deferred-allocation --cpus 1 --batches 1000 2>/dev/null)
@@ -160,7 +164,8 @@ overheads() {
     "($(ahead higher "${realm_dag[*]}" "${kairos_dag[*]}")) (target >= 3.00x for tasks and FAN); load $(load)"
 }
 
-echo "Kairos vs Realm side by side: $(uname -n), $(nproc) cores, $rounds rounds each, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "Kairos vs Realm side by side: $(uname -n), $(nproc) cores, $rounds rounds each ($cold_rounds for cold)," \
+  "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 for section in "${sections[@]}"; do
   case $section in
     startup | whole | cold | warm | overheads) "$section" ;;
