@@ -278,7 +278,7 @@ public final class DeferredAllocation {
         long differ = 0;
         for (int i = 0; i < count; ) {
             int run = stepRun(lo + i, count - i);
-            differ |= runAos(b1, i * 32, b2, i * 32, lo + i, run);
+            differ |= runAos(b1, b2, i * 32, lo + i, run);
             i += run;
         }
         return differ;
@@ -317,7 +317,8 @@ public final class DeferredAllocation {
         return Math.min(max, Math.min(floats, doubles));
     }
 
-    private static long runAos(ByteBuffer b1, int o1, ByteBuffer b2, int o2, int p, int count) {
+    /** The checks of a run: {@code b1} and {@code b2} start at the block's first point of each field, so one offset serves both. */
+    private static long runAos(ByteBuffer b1, ByteBuffer b2, int o, int p, int count) {
         long packed = intFloat(p + 1);
         long packedStep = intFloatStep(p + 2);
         long x = p + 2;
@@ -325,8 +326,8 @@ public final class DeferredAllocation {
         long yStep = doubleStep(p + 3);
         long differ = 0;
         for (int i = 0; i < count; i++) {
-            int at2 = o2 + i * 32;
-            differ |= (b1.getLong(o1 + i * 32) ^ packed) | (b2.getLong(at2) ^ x) | (b2.getLong(at2 + 8) ^ y);
+            int at = o + i * 32;
+            differ |= (b1.getLong(at) ^ packed) | (b2.getLong(at) ^ x) | (b2.getLong(at + 8) ^ y);
             packed += packedStep;
             x++;
             y += yStep;
