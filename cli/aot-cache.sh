@@ -16,6 +16,15 @@
 # The training run is dev.kairos.cli.Training (the usage help, the version, the tutorial in both
 # layouts) with --cuda auto, so on a GPU machine it trains the GPU path too. Run with the same
 # options as the command: --enable-native-access=ALL-UNNAMED. About 5-15 s on 2 cores.
+#
+# The training runs with C2's invocation thresholds out of reach, so only methods that loop (by their
+# back-edges) are compiled with C2 in it, and the cache marks only them as trained at C2. The commands
+# that use the cache pass -XX:Tier2InvokeNotifyFreqLog=5 -XX:Tier2BackedgeNotifyFreqLog=20: a trained
+# method then asks for C2 after 32 calls of its first C1 code instead of 2 048, and its loops' reports
+# do not ask for an on-stack-replacement compile first. Both together: the tutorial's loops get their
+# C2 code in the cold run's first 100 ms, and start-up is unchanged (docs/PERFORMANCE.md, "The AOT
+# cache"). The two sets of options go together: keep the launchers' and this one in step.
+train_jit="-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=100000 -XX:Tier4CompileThreshold=200000"
 set -eu
 
 mode=$1
@@ -24,7 +33,8 @@ cache=$3
 classpath=$4
 
 # One line per jar of the class path (name, size, time), then the JVM's vendor and version: what the
-# JVM checks before it maps a cache. Written with few processes, since ./kairos checks at every start.
+# JVM checks before it maps a cache; then the training's options, so that a cache trained with other
+# options is made again. Written with few processes, since ./kairos checks at every start.
 stamp() {
   jars=""
   old_ifs=$IFS
@@ -58,6 +68,7 @@ stamp() {
   else
     "$java" -version 2>&1
   fi
+  echo "training: $train_jit"
 }
 
 current() {
@@ -80,8 +91,9 @@ case $mode in
     trap 'rm -f "$work.config" "$work.aot" "$work.stamp"' EXIT
     # -Xlog:aot=error: the JVM lists every class it leaves out (a jar's classes older than Java 6
     # cannot be linked ahead of time), which is expected and no error.
+    # shellcheck disable=SC2086 # $train_jit is a list of options
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$work.config" \
-      -cp "$classpath" dev.kairos.cli.Training
+      $train_jit -cp "$classpath" dev.kairos.cli.Training
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$work.config" \
       -XX:AOTCache="$work.aot" -cp "$classpath" >/dev/null
     stamp > "$work.stamp"

@@ -92,5 +92,16 @@ class LauncherAotCacheIT {
         Run strict = run(launcher, Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"), "run", "deferred-allocation", "--batches", "2");
         assertThat(strict.exitCode()).as(strict.err()).isZero();
         assertThat(strict.out()).contains("batches verified  2 / 2");
+
+        // A cache trained with other JIT options (as before the training had any) is made again: the
+        // launcher runs with the report frequencies this training is for.
+        Path stamp = root.resolve("cli/target/kairos.aot.stamp");
+        List<String> lines = Files.readAllLines(stamp);
+        assertThat(lines).anyMatch(line -> line.startsWith("training: -XX:Tier4InvocationThreshold="));
+        Files.write(stamp, lines.stream().filter(line -> !line.startsWith("training: ")).toList());
+        Run retrained = run(launcher, Map.of(), "run", "deferred-allocation", "--batches", "2");
+        assertThat(retrained.exitCode()).as(retrained.err()).isZero();
+        assertThat(retrained.err()).contains("kairos: training the AOT cache");
+        assertThat(Files.readAllLines(stamp)).isEqualTo(lines);
     }
 }
