@@ -426,18 +426,43 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
 
     // ---------------------------------------------------------------- effects
 
-    /** What the planner did, as the memory acts on it after unlocking. */
-    private sealed interface Effect {}
+    /**
+     * What the planner did, as the memory acts on it after unlocking.
+     *
+     * <p>Each effect applies itself, rather than a switch over the sealed type: a type switch's first run
+     * bootstraps a class of its own ({@code SwitchBootstraps}), which the AOT cache does not keep, so
+     * every process paid it on its first batch's path. Measured stand-alone, after the FFM linker's own
+     * switches had run (as they have in Kairos by then): 3-9 ms for the first call of a three-case switch,
+     * 1-3 ms for the same first call without one (an instanceof chain).
+     */
+    private sealed interface Effect {
+        void apply(MemoryImpl memory);
+    }
 
     /** The instance holds its bytes (a destroy that came first may already have closed them again). */
-    private record Ready(InstanceImpl instance) implements Effect {}
+    private record Ready(InstanceImpl instance) implements Effect {
+        @Override
+        public void apply(MemoryImpl memory) {
+            triggerReady(instance);
+        }
+    }
 
     /** The allocation failed; message and log level decided under the lock. */
     private record Refused(InstanceImpl instance, AllocFailure failure, String message, boolean warn, boolean lastWarning)
-            implements Effect {}
+            implements Effect {
+        @Override
+        public void apply(MemoryImpl memory) {
+            memory.poisonReady(this);
+        }
+    }
 
     /** The destroy took effect; {@code heldBytes} false when it was a no-op (failed or cancelled allocation). */
-    private record Destroyed(InstanceImpl.DestroyOp op, boolean heldBytes) implements Effect {}
+    private record Destroyed(InstanceImpl.DestroyOp op, boolean heldBytes) implements Effect {
+        @Override
+        public void apply(MemoryImpl memory) {
+            triggerDestroyed(op, heldBytes);
+        }
+    }
 
     /**
      * The effects of one planner call, in the planner's order. The first, usually the only one, is
@@ -491,23 +516,17 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
 
         void run() {
             if (first != null) {
-                apply(first);
+                first.apply(MemoryImpl.this);
                 if (rest != null) {
-                    rest.forEach(MemoryImpl.this::apply);
+                    for (Effect effect : rest) {
+                        effect.apply(MemoryImpl.this);
+                    }
                 }
             }
         }
     }
 
-    private void apply(Effect effect) {
-        switch (effect) {
-            case Ready r -> triggerReady(r.instance());
-            case Refused f -> poisonReady(f);
-            case Destroyed d -> triggerDestroyed(d.op(), d.heldBytes());
-        }
-    }
-
-    private void triggerReady(InstanceImpl instance) {
+    private static void triggerReady(InstanceImpl instance) {
         if (instance.profile != null) {
             instance.profile.ready();
         }
@@ -531,7 +550,7 @@ public final class MemoryImpl implements Memory, InstanceStorage.Placement {
         instance.ready.markFailed(new Poison(error));
     }
 
-    private void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
+    private static void triggerDestroyed(InstanceImpl.DestroyOp op, boolean heldBytes) {
         InstanceImpl instance = op.instance;
         if (instance.profile != null && heldBytes) {
             instance.profile.ended(instance, new InstanceStatus(Phase.FREED.status(), ""));
