@@ -13,8 +13,9 @@
 # its AOT cache).
 #
 # Each measure prints its rounds, then one line: medians, the ratio with the direction that means
-# "Kairos ahead", in how many rounds Kairos was ahead, and the load average (uptime) before and
-# after. A figure from a loaded machine says little: compare ratios, and note the load beside them.
+# "Kairos ahead", in how many rounds Kairos was ahead, the ratio's 90 % interval over resampled
+# rounds, and the load average (uptime) before and after. A figure from a loaded machine says
+# little: compare ratios, and note the load beside them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,14 +43,28 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 now() { date +%s%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
-# In how many of a measure's rounds Kairos came out ahead: ahead higher|lower "REALM..." "KAIROS..."
-# (higher for rates, lower for times; the lists pair by round). A median alone hides how often.
+# In how many of a measure's rounds Kairos came out ahead, and how far the ratio of the medians
+# (Kairos / Realm) could move with other rounds: ahead higher|lower "REALM..." "KAIROS..." (higher for
+# rates, lower for times; the lists pair by round). A median alone hides both. The interval holds
+# the middle 90 % of the ratio over 2 000 resamplings of the rounds (pairs kept together, a fixed
+# seed, so the same rounds print the same interval): a target inside it is not clearly met or missed.
 ahead() {
-  awk -v better="$1" -v r="$2" -v k="$3" 'BEGIN {
-    n = split(r, rv, " "); split(k, kv, " "); a = 0
-    for (i = 1; i <= n; i++) if (better == "higher" ? kv[i] + 0 > rv[i] + 0 : kv[i] + 0 < rv[i] + 0) a++
-    printf "ahead in %d of %d", a, n
-  }'
+  awk -v better="$1" -v r="$2" -v k="$3" '
+    function median(v, n,   i, j, t) {
+      for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    BEGIN {
+      n = split(r, rv, " "); split(k, kv, " "); a = 0
+      for (i = 1; i <= n; i++) if (better == "higher" ? kv[i] + 0 > rv[i] + 0 : kv[i] + 0 < rv[i] + 0) a++
+      srand(1)
+      for (b = 1; b <= 2000; b++) {
+        for (i = 1; i <= n; i++) { j = int(rand() * n) + 1; x[i] = rv[j] + 0; y[i] = kv[j] + 0 }
+        q[b] = median(y, n) / median(x, n)
+      }
+      median(q, 2000)
+      printf "ahead in %d of %d, the ratio'"'"'s 90 %% interval %.2f-%.2fx", a, n, q[101], q[1900]
+    }'
 }
 
 # Wall seconds of one run of a command, its output thrown away.
