@@ -14,12 +14,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 # - per round: the median of the rounds' own ratios and its 90 % interval, resampled the same way.
 #   Each round is a pair run back to back under the same load, so its ratio cancels what the load
 #   does to both; the ratio of medians compares two spreads and keeps the load's swings in them.
-#   The targets are held to this one (docs/PERFORMANCE.md, "Sitting N"). A target inside an interval
-#   is not clearly met or missed.
+#   The targets are held to this one (docs/PERFORMANCE.md, "The tenth round"). A target inside an
+#   interval is not clearly met or missed.
 ahead() {
   awk -v better="$1" -v r="$2" -v k="$3" '
-    function median(v, n,   i, j, t) {
+    function sort(v, n,   i, j, t) {
       for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+    }
+    function median(v, n) {
+      sort(v, n)
       return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     }
     BEGIN {
@@ -36,8 +39,8 @@ ahead() {
         q[b] = median(y, n) / median(x, n)
         w[b] = median(z, n)
       }
-      median(q, 2000)
-      median(w, 2000)
+      sort(q, 2000)
+      sort(w, 2000)
       printf "ahead in %d of %d (p %.3f), the ratio of the medians'"'"' 90 %% interval %.2f-%.2fx;", a, n, p, q[101], q[1900]
       printf " per round: median %.2fx, 90 %% interval %.2f-%.2fx", perround, w[101], w[1900]
     }'

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +47,7 @@ class SideBySideStatsTest {
         String kairos = "3058 2504 3149 3614 3486 2637 3142 2325 2620 2647 2379 2426 2613 2247 2293";
         String line = ahead("higher", realm, kairos);
         assertThat(ahead("higher", realm, kairos)).isEqualTo(line);
-        var m = java.util.regex.Pattern.compile("per round: median ([0-9.]+)x, 90 % interval ([0-9.]+)-([0-9.]+)x").matcher(line);
+        Matcher m = Pattern.compile("per round: median ([0-9.]+)x, 90 % interval ([0-9.]+)-([0-9.]+)x").matcher(line);
         assertThat(m.find()).as(line).isTrue();
         double median = Double.parseDouble(m.group(1));
         assertThat(Double.parseDouble(m.group(2))).isLessThanOrEqualTo(median);
