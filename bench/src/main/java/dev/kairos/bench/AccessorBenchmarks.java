@@ -9,8 +9,11 @@ import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import dev.kairos.tutorials.VerificationException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -127,6 +130,61 @@ public class AccessorBenchmarks {
             sum += s.get(ValueLayout.JAVA_LONG, o);
         }
         return sum;
+    }
+
+    /**
+     * One long load from the source and one long store to the destination per 8 bytes, in one loop:
+     * what a Java loop with ordinary stores reaches when its reads and writes overlap, as a copy's do.
+     */
+    @Benchmark
+    public void plainLongCopyLoop(Plain p) {
+        MemorySegment from = p.source;
+        MemorySegment to = p.destination;
+        long n = from.byteSize() & ~7L;
+        for (long o = 0; o < n; o += 8) {
+            to.set(ValueLayout.JAVA_LONG, o, from.get(ValueLayout.JAVA_LONG, o));
+        }
+    }
+
+    /** The C library's {@code memcpy}, called through FFM. */
+    private static final MethodHandle MEMCPY = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("memcpy").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+
+    /** A source of up to 16 MiB for {@link #libcMemcpyChunks}, read again and again, so that it stays in the L3. */
+    @State(Scope.Benchmark)
+    public static class Chunk {
+        static final long MAX = 16L << 20;
+
+        Arena arena;
+        MemorySegment source;
+
+        @Setup(Level.Trial)
+        public void allocate(Plain p) {
+            arena = Arena.ofShared();
+            source = arena.allocate(Math.min(MAX, p.destination.byteSize()), 64);
+            source.fill((byte) 1);
+        }
+
+        @TearDown(Level.Trial)
+        public void free() {
+            arena.close();
+        }
+    }
+
+    /**
+     * The destination written by glibc's {@code memcpy} from one cached source, a chunk of up to 16
+     * MiB at a time: at or above glibc's non-temporal threshold ({@code ld.so --list-tunables}:
+     * {@code glibc.cpu.x86_non_temporal_threshold}, 14.8 MiB on the machine measured) the write
+     * bandwidth of non-temporal stores, the stores a copy of that size uses.
+     */
+    @Benchmark
+    public void libcMemcpyChunks(Plain p, Chunk c) throws Throwable {
+        MemorySegment to = p.destination;
+        long chunk = c.source.byteSize();
+        for (long o = 0; o + chunk <= to.byteSize(); o += chunk) {
+            MemorySegment unused = (MemorySegment) MEMCPY.invokeExact(to.asSlice(o, chunk), c.source, chunk);
+        }
     }
 
     /** MemorySegment.fill: the JDK's bulk write. */
