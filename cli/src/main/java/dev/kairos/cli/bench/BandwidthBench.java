@@ -62,9 +62,11 @@ import picocli.CommandLine.Option;
                     + "read; writer+reader (2 x bytes / both runs) and copy (2 x bytes, read + written / its run), and "
                     + "writer+reader / copy; on a CPU also fill+read (2 x bytes / both plain passes), fill+read / copy and "
                     + "writer+reader / fill+read.",
-            "Why fill+read: a copy reads and writes in one pass, and at large sizes memmove writes with non-temporal "
-                    + "stores, which skip reading the lines they fill; any two passes (a writer, then a reader) move the bytes "
-                    + "three times to its two. fill+read / copy is what the plain fill and the plain one-stream read reach "
+            "Why fill+read: a copy reads and writes in one pass, its loads and stores in flight together; a writer, then "
+                    + "a reader, are two passes of one kind each. A Java loop with ordinary stores that reads one buffer while it "
+                    + "writes another reaches 80-99 %% of the copy, and non-temporal stores write no faster than a fill, on the "
+                    + "machine measured (docs/PERFORMANCE.md, the eleventh round): the copy's edge is that overlap, which a "
+                    + "reader that needs the writer's values cannot have. fill+read / copy is what the plain fill and the plain one-stream read reach "
                     + "together against the copy on this machine in this run (a read interleaving several streams goes "
                     + "faster: see docs/PERFORMANCE.md, the sixth round); writer+reader / fill+read holds the tutorial's "
                     + "pair to that pair of plain passes over the same bytes.",
