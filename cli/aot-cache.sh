@@ -31,6 +31,9 @@ mode=$1
 java=$2
 cache=$3
 classpath=$4
+# JCuda's native library beside the cache (cli/target/natives, the bundle's natives/), where the
+# command that uses the cache loads it from, so that the training unpacks nothing to /tmp either.
+natives="$(dirname "$cache")/natives"
 
 # One line per jar of the class path (name, size, time), then the JVM's vendor and version: what the
 # JVM checks before it maps a cache; then the training's options, so that a cache trained with other
@@ -93,7 +96,7 @@ case $mode in
     # cannot be linked ahead of time), which is expected and no error.
     # shellcheck disable=SC2086 # $train_jit is a list of options
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$work.config" \
-      $train_jit -cp "$classpath" dev.kairos.cli.Training
+      $train_jit -Djava.library.path="$natives" -cp "$classpath" dev.kairos.cli.Training
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$work.config" \
       -XX:AOTCache="$work.aot" -cp "$classpath" >/dev/null
     stamp > "$work.stamp"

@@ -200,8 +200,12 @@ public final class CudaBackend implements Backend {
         }
         if (found == null) {
             String message = error.getMessage();
-            return error.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+            String line = message == null ? "" : message.lines().findFirst().orElse("");
+            // DriverLibrary's error is the loader's own line ("libcuda.so.1: cannot open shared object file: ...").
+            return error instanceof UnsatisfiedLinkError && !line.isEmpty() ? line : error.getClass().getSimpleName()
+                    + (line.isEmpty() ? "" : ": " + line);
         }
+
         // "/tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open ..." -> what is missing first.
         int split = found.indexOf(": ");
         if (split > 0 && found.substring(0, split).matches(".*\\.(so|dll|dylib)")) {

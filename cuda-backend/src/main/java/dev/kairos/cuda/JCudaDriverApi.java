@@ -19,9 +19,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@link CudaDriver} over JCuda's driver API ({@code jcuda.driver.JCudaDriver}), the only class
- * that calls it. The first call, {@link #init()}, loads JCuda's native library, which links
- * {@code libcuda.so.1}: without an NVIDIA driver it throws {@link UnsatisfiedLinkError} (and every
- * later touch {@link NoClassDefFoundError}); the probe catches that {@link LinkageError}.
+ * that calls it. The first call, {@link #init()}, opens {@code libcuda.so.1} ({@link DriverLibrary})
+ * and then loads JCuda's native library, which links it: without an NVIDIA driver it throws
+ * {@link UnsatisfiedLinkError} (and every later touch {@link NoClassDefFoundError}); the probe
+ * catches that {@link LinkageError}.
  *
  * <p>JCuda is used with its exceptions off (its default): each result is checked here and turned
  * into a {@link CudaException} that names the call.
@@ -75,6 +76,7 @@ final class JCudaDriverApi implements CudaDriver {
             throw earlier;
         }
         try {
+            DriverLibrary.open();
             check(JCudaDriver.cuInit(0), "cuInit");
         } catch (LinkageError e) {
             firstLoadFailure = e;
