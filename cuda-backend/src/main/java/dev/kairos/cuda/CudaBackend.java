@@ -3,6 +3,7 @@ package dev.kairos.cuda;
 import dev.kairos.Affinity;
 import dev.kairos.CudaMode;
 import dev.kairos.KairosConfig;
+import dev.kairos.KairosException;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
@@ -136,6 +137,7 @@ public final class CudaBackend implements Backend {
         }
         List<DeviceInfo> found = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<String> tooSmall = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             DeviceInfo info = candidate.device(i);
             int capability = info.computeMajor() * 10 + info.computeMinor();
@@ -146,11 +148,21 @@ public final class CudaBackend implements Backend {
                 skipped.add("device " + i + " " + info.name() + " has no stream-ordered allocator"
                         + " (CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED=0), which GPU tasks' scratch buffers use");
             } else if (info.totalMemory() < config.gpuFramebufferMemory()) {
-                skipped.add("device " + i + " " + info.name() + " has " + info.totalMemory()
-                        + " bytes, less than gpuFramebufferMemory=" + config.gpuFramebufferMemory());
+                String small = "device " + i + " " + info.name() + " has " + info.totalMemory() + " bytes ("
+                        + gibibytes(info.totalMemory()) + ")";
+                tooSmall.add(small);
+                skipped.add(small + ", less than gpuFramebufferMemory=" + config.gpuFramebufferMemory());
             } else {
                 found.add(info);
             }
+        }
+        if (found.isEmpty() && !tooSmall.isEmpty()) {
+            // A GPU is here and only the configuration's own size keeps it out: an error to fix, not a
+            // machine without a GPU for cuda=auto to fall back from.
+            throw new KairosException("gpuFramebufferMemory=" + config.gpuFramebufferMemory() + " bytes ("
+                    + gibibytes(config.gpuFramebufferMemory()) + "; --fbmem on the kairos command line) is more than any GPU here has: "
+                    + String.join("; ", tooSmall) + (tooSmall.size() == skipped.size() ? "" : " (every other GPU is unusable: "
+                    + String.join("; ", skipped) + ")") + "; lower it");
         }
         if (found.isEmpty()) {
             return Probe.unavailable("no usable CUDA device: " + String.join("; ", skipped));
@@ -205,7 +217,6 @@ public final class CudaBackend implements Backend {
             return error instanceof UnsatisfiedLinkError && !line.isEmpty() ? line : error.getClass().getSimpleName()
                     + (line.isEmpty() ? "" : ": " + line);
         }
-
         // "/tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open ..." -> what is missing first.
         int split = found.indexOf(": ");
         if (split > 0 && found.substring(0, split).matches(".*\\.(so|dll|dylib)")) {

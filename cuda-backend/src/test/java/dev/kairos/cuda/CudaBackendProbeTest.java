@@ -2,13 +2,18 @@ package dev.kairos.cuda;
 
 import static dev.kairos.cuda.FakeCudaDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kairos.CudaMode;
 import dev.kairos.KairosConfig;
+import dev.kairos.KairosException;
 import dev.kairos.spi.Backend.Probe;
 import org.junit.jupiter.api.Test;
 
-/** What the probe answers, through the test double: one line, never an exception, nothing allocated. */
+/**
+ * What the probe answers, through the test double: one line, nothing allocated; an exception only for a
+ * configuration no GPU here can meet.
+ */
 class CudaBackendProbeTest {
     private static final KairosConfig AUTO = KairosConfig.builder().gpuFramebufferMemory(256L << 20).build();
 
@@ -95,9 +100,37 @@ class CudaBackendProbeTest {
     }
 
     @Test
-    void aDeviceSmallerThanTheFramebufferAskedForIsRejected() {
-        Probe probe = probe(new FakeCudaDriver(device(0, "Tiny", 8, 6, 128L << 20)));
-        assertThat(probe.detail()).contains("device 0 Tiny has 134217728 bytes, less than gpuFramebufferMemory=268435456");
+    void aDeviceSmallerThanTheFramebufferAskedForIsLeftOutWhenAnotherServes() {
+        Probe probe = probe(new FakeCudaDriver(device(0, "Tiny", 8, 6, 128L << 20), device(1, "NVIDIA L4", 8, 9, 24L << 30)));
+        assertThat(probe.available()).isTrue();
+        assertThat(probe.detail()).endsWith("not used: device 0 Tiny has 134217728 bytes (0.1 GiB), less than gpuFramebufferMemory=268435456");
+    }
+
+    /**
+     * A GPU is here and only the framebuffer asked for keeps it out: an error in the configuration, in
+     * every CUDA mode; cuda=auto must not run on the CPU instead as if there were no GPU.
+     */
+    @Test
+    void aFramebufferNoGpuHasIsAnErrorNotAMachineWithoutGpus() {
+        for (CudaMode mode : new CudaMode[] {CudaMode.AUTO, CudaMode.REQUIRED}) {
+            KairosConfig config = KairosConfig.builder().cuda(mode).gpuFramebufferMemory(1L << 40).build();
+            FakeCudaDriver driver = new FakeCudaDriver(device(0, "Tesla V100", 7, 0, 16L << 30), device(1, "NVIDIA L4", 8, 9, 24L << 30));
+            assertThatThrownBy(() -> new CudaBackend(() -> driver).probe(config))
+                    .isInstanceOf(KairosException.class)
+                    .hasMessage("gpuFramebufferMemory=1099511627776 bytes (1024.0 GiB; --fbmem on the kairos command line) is more than"
+                            + " any GPU here has: device 1 NVIDIA L4 has 25769803776 bytes (24.0 GiB) (every other GPU is unusable:"
+                            + " device 0 Tesla V100 is sm_70, and Kairos's PTX needs sm_75 or newer; device 1 NVIDIA L4 has"
+                            + " 25769803776 bytes (24.0 GiB), less than gpuFramebufferMemory=1099511627776); lower it");
+            assertThat(driver.allocatingCalls()).isZero();
+        }
+    }
+
+    @Test
+    void devicesUnusableForOtherReasonsStayAReasonToFallBack() {
+        KairosConfig config = KairosConfig.builder().gpuFramebufferMemory(1L << 40).build();
+        Probe probe = new CudaBackend(() -> new FakeCudaDriver(device(0, "Tesla V100", 7, 0, 16L << 30))).probe(config);
+        assertThat(probe.available()).isFalse();
+        assertThat(probe.detail()).isEqualTo("no usable CUDA device: device 0 Tesla V100 is sm_70, and Kairos's PTX needs sm_75 or newer");
     }
 
     @Test
