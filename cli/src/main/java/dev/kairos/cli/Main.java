@@ -59,6 +59,7 @@ public final class Main implements CommandGroup {
             return 0;
         }
         CommandLine cli = CommandGroup.build(spec(), args);
+        giveTheVersion(cli, cli.getCommandSpec().versionProvider());
         cli.setOut(out);
         cli.setErr(err);
         cli.setUsageHelpAutoWidth(true);
@@ -83,6 +84,18 @@ public final class Main implements CommandGroup {
             // picocli passes Errors through; the runtime has closed by now (close() never waits forever).
             err.println("kairos: the Java heap is exhausted (" + e.getMessage() + "); give the JVM more with JAVA_TOOL_OPTIONS=-Xmx...");
             return 1;
+        }
+    }
+
+    /**
+     * Every command built lists {@code -V, --version} (the standard help options), and picocli prints
+     * the version of the command it was given on, which for a subcommand has none of its own: the
+     * root's, for each.
+     */
+    private static void giveTheVersion(CommandLine line, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : line.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            giveTheVersion(sub, version);
         }
     }
 

@@ -123,6 +123,25 @@ class CommandGroupTest {
         }
     }
 
+    /** Every command lists -V, --version: on a subcommand it prints the root's version line, not nothing. */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        List<List<String>> all = new ArrayList<>();
+        paths(eagerRoot(), List.of(), all);
+        for (List<String> path : all) {
+            if (path.contains("help")) {
+                continue;
+            }
+            for (String option : List.of("--version", "-V")) {
+                List<String> args = new ArrayList<>(path);
+                args.add(option);
+                Cli version = Cli.run(args.toArray(String[]::new));
+                assertThat(version.exitCode()).as("%s", args).isZero();
+                assertThat(version.out()).as("%s", args).isEqualTo(Main.Version.line() + System.lineSeparator());
+            }
+        }
+    }
+
     @Test
     void theCommandLineSuggestsForAMistypedName() {
         Cli typo = Cli.run("machin");
