@@ -39,6 +39,23 @@ public final class Failures {
         }
     }
 
+    /**
+     * Logs {@code line} at WARN as one line, and the failure's stack trace under it at DEBUG: for a
+     * failure whose exception also reaches whoever waits on it (a task's, as the cause of its poisoned
+     * event's {@link dev.kairos.PoisonedEventException}), where a trace at WARN would print what they
+     * get anyway, a dozen lines per failure. Never throws.
+     */
+    public static void warnOneLine(Logger log, String line, Throwable failure) {
+        try {
+            log.warn(line);
+            if (log.isDebugEnabled()) {
+                log.debug(line, failure);
+            }
+        } catch (Throwable broken) {
+            fallback(log, line, failure, broken, false);
+        }
+    }
+
     /** Logs at ERROR with the stack trace; if printing the failure throws, logs {@link #describe} of it instead. Never throws. */
     public static void error(Logger log, String message, Throwable failure) {
         try {

@@ -110,7 +110,7 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
 
     @Override
     public void fail(Throwable error) {
-        Failures.warn(log, "task " + task.name() + " (" + this + ") on " + processor + " failed: " + Failures.describe(error), error);
+        Failures.warnOneLine(log, "task " + task.name() + " (" + this + ") on " + processor + " failed: " + Failures.describe(error), error);
         args = null;
         if (!markFailed(new Poison(error))) {
             throw new IllegalStateException(this + " (task " + task.name() + ") failed after it had already ended");
