@@ -1,6 +1,13 @@
 package dev.kairos.cli;
 
 import java.io.PrintStream;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,16 +28,18 @@ public final class Progress implements LongConsumer, AutoCloseable {
     private final long total;
     private final String unit;
     private final PrintStream err;
-    private final boolean terminal;
+    private final BooleanSupplier terminal;
     private final long delayNanos;
     private final long startedAt = System.nanoTime();
+    /** Whether {@link #terminal} said yes, once the delay has passed; null before. */
+    private Boolean onTerminal;
     private ProgressBar bar;
 
     public Progress(String task, long total, String unit, PrintStream err) {
-        this(task, total, unit, err, System.console() != null && System.console().isTerminal(), DELAY_NANOS);
+        this(task, total, unit, err, Progress::standardErrorIsATerminal, DELAY_NANOS);
     }
 
-    Progress(String task, long total, String unit, PrintStream err, boolean terminal, long delayNanos) {
+    Progress(String task, long total, String unit, PrintStream err, BooleanSupplier terminal, long delayNanos) {
         this.task = task;
         this.total = total;
         this.unit = unit;
@@ -39,10 +48,37 @@ public final class Progress implements LongConsumer, AutoCloseable {
         this.delayNanos = delayNanos;
     }
 
+    /**
+     * Whether standard error, where the bar is drawn, is a terminal: the C library's {@code isatty(2)}.
+     * {@link System#console()} answers for standard input and output instead, so a run with its output
+     * redirected drew no bar on the screen, and one with its errors redirected drew the bar's frames
+     * into the file. Where the C library has no {@code isatty} (Windows), or calling it fails, the
+     * console's answer. Asked only once a run has lasted the delay, so short runs never link it.
+     */
+    static boolean standardErrorIsATerminal() {
+        Linker linker = Linker.nativeLinker();
+        Optional<MemorySegment> isatty = linker.defaultLookup().find("isatty");
+        if (isatty.isPresent()) {
+            MethodHandle call = linker.downcallHandle(isatty.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            try {
+                return (int) call.invokeExact(2) == 1;
+            } catch (Throwable e) {
+                return System.console() != null && System.console().isTerminal();
+            }
+        }
+        return System.console() != null && System.console().isTerminal();
+    }
+
     @Override
     public void accept(long done) {
         if (bar == null) {
-            if (!terminal || System.nanoTime() - startedAt < delayNanos || done >= total) {
+            if (System.nanoTime() - startedAt < delayNanos || done >= total) {
+                return;
+            }
+            if (onTerminal == null) {
+                onTerminal = terminal.getAsBoolean();
+            }
+            if (!onTerminal) {
                 return;
             }
             bar = new ProgressBarBuilder()

@@ -13,7 +13,7 @@ class ProgressTest {
     private static String draw(boolean terminal) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-                Progress progress = new Progress("batches", 10, "batches", err, terminal, 0)) {
+                Progress progress = new Progress("batches", 10, "batches", err, () -> terminal, 0)) {
             progress.accept(3);
         }
         return bytes.toString(StandardCharsets.UTF_8);
