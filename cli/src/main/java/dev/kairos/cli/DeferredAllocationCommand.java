@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -50,7 +51,8 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                 "",
                 "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
                         + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
-                        + "Exit code 0 only when every batch verified, 1 when one failed, 2 for bad options.",
+                        + "Exit code 0 only when every batch verified, 1 when one failed or the report could not be written, 2 for "
+                        + "bad options, among them a --trace or --report that cannot be written (checked before anything runs).",
                 "");
         spec.addOption(Specs.option("--batches", long.class, () -> c.batches, v -> c.batches = v).paramLabel("N")
                 .description("Number of batches (Realm's default: ${DEFAULT-VALUE}).").build());
@@ -90,6 +92,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         if (eager && compareEager) {
             throw new ParameterException(spec.commandLine(), "--eager and --compare-eager exclude each other: --compare-eager runs both");
         }
+        checkOutputs();
         KairosConfig config = runtime.config();
         PrintWriter out = spec.commandLine().getOut();
         List<Traced> runs = new ArrayList<>();
@@ -114,6 +117,31 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         return runs.stream().allMatch(r -> r.result().allVerified()) ? 0 : 1;
     }
 
+    /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */
+    private void checkOutputs() {
+        CommandLine line = spec.commandLine();
+        List<Path> traces = new ArrayList<>();
+        trace.path(null).ifPresent(traces::add);
+        if (compareEager) {
+            trace.path("eager").ifPresent(traces::add);
+        }
+        for (Path t : traces) {
+            OutputFile.checkWritable(line, "--trace", t);
+        }
+        if (report == null) {
+            return;
+        }
+        OutputFile.checkWritable(line, "--report", report);
+        if (!traces.isEmpty() && OutputFile.same(report, traces.getFirst())) {
+            throw new ParameterException(line, "--trace and --report name the same file " + traces.getFirst()
+                    + ": the report would overwrite the trace");
+        }
+        if (traces.size() > 1 && OutputFile.same(report, traces.get(1))) {
+            throw new ParameterException(line, "--report " + report + " is the eager run's trace (beside --trace "
+                    + traces.getFirst() + "): the report would overwrite it");
+        }
+    }
+
     /** A run, and the trace it wrote (null if none); a temporary one goes once the report is written. */
     private record Traced(TutorialRun.Result result, Path trace, boolean temporary) {
         void deleteIfTemporary() {
@@ -121,7 +149,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                 try {
                     Files.deleteIfExists(trace);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the temporary trace " + trace, e);
+                    throw new UncheckedIOException("cannot delete the temporary trace " + trace + ": " + OutputFile.cause(e), e);
                 }
             }
         }
@@ -137,7 +165,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         try {
             ReportPage.write(report, pages, "Written by kairos run deferred-allocation on Java " + Runtime.version() + ".");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report " + report + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the report " + report + ": " + OutputFile.cause(e), e);
         }
         out.println("report      " + report);
         out.flush();
@@ -162,7 +190,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             try {
                 traceFile = Files.createTempFile("kairos-" + (eagerRun ? "eager" : "deferred") + "-", ".json");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temporary trace for the report: " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot create a temporary trace for the report: " + OutputFile.cause(e), e);
             }
         }
         KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
