@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,8 +52,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                 "",
                 "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
                         + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
-                        + "Exit code 0 only when every batch verified, 1 when one failed or the report could not be written, 2 for "
-                        + "bad options, among them a --trace or --report that cannot be written (checked before anything runs).",
+                        + "Exit code 0 only when every batch verified and every file asked for was written; 1 when a batch failed "
+                        + "or a trace or report could not be written; 2 for bad options, among them a --trace or --report that "
+                        + "cannot be written (checked before anything runs).",
                 "");
         spec.addOption(Specs.option("--batches", long.class, () -> c.batches, v -> c.batches = v).paramLabel("N")
                 .description("Number of batches (Realm's default: ${DEFAULT-VALUE}).").build());
@@ -114,7 +116,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                 r.deleteIfTemporary();
             }
         }
-        return runs.stream().allMatch(r -> r.result().allVerified()) ? 0 : 1;
+        return runs.stream().allMatch(r -> r.result().allVerified() && r.traceFailure().isEmpty()) ? 0 : 1;
     }
 
     /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */
@@ -142,8 +144,11 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         }
     }
 
-    /** A run, and the trace it wrote (null if none); a temporary one goes once the report is written. */
-    private record Traced(TutorialRun.Result result, Path trace, boolean temporary) {
+    /**
+     * A run, the trace it wrote (null if none; a temporary one goes once the report is written), and
+     * why that trace is incomplete, if it is.
+     */
+    private record Traced(TutorialRun.Result result, Path trace, boolean temporary, Optional<IOException> traceFailure) {
         void deleteIfTemporary() {
             if (temporary) {
                 try {
@@ -156,6 +161,12 @@ final class DeferredAllocationCommand implements Callable<Integer> {
     }
 
     private void writeReport(List<Traced> runs, PrintWriter out) {
+        for (Traced r : runs) {
+            if (r.traceFailure().isPresent()) {
+                throw new IllegalStateException("cannot write the report " + report + ": the trace " + r.trace()
+                        + " it is drawn from failed: " + OutputFile.cause(r.traceFailure().get()));
+            }
+        }
         List<ReportPage.Run> pages = new ArrayList<>();
         for (Traced r : runs) {
             String name = r.result().plan().eager() ? "eager" : "deferred";
@@ -194,22 +205,25 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             }
         }
         KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
-        TutorialRun.Result result;
+        Traced run;
         try {
-            result = runOnce(traced, eagerRun, out);
+            run = runOnce(traced, eagerRun, out, traceFile, temporary);
         } catch (RuntimeException e) {
-            new Traced(null, traceFile, temporary).deleteIfTemporary();
+            new Traced(null, traceFile, temporary, Optional.empty()).deleteIfTemporary();
             throw e;
         }
         if (traceFile != null && !temporary) {
-            out.println("  trace             " + traceFile);
+            out.println("  trace             " + traceFile + run.traceFailure()
+                    .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(""));
             out.flush();
         }
-        return new Traced(result, traceFile, temporary);
+        return run;
     }
 
-    private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {
-        try (Kairos kairos = Kairos.start(config)) {
+    private Traced runOnce(KairosConfig config, boolean eagerRun, PrintWriter out, Path traceFile, boolean temporary) {
+        Kairos kairos = Kairos.start(config);
+        TutorialRun.Result result;
+        try (kairos) {
             Processor proc = placement.processor(kairos);
             Memory mem = placement.memory(kairos, proc);
             Plan plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eagerRun, chooseVerification(kairos));
@@ -230,13 +244,12 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             out.printf("  allocation  %s, %s%n", eagerRun ? "eager (create without precondition)" : "deferred (create waits on the previous batch)",
                     config.deferredAllocation() ? "pressure deferral on" : "pressure deferral off (-ll:defalloc 0)");
             out.flush();
-            TutorialRun.Result result;
             try (Progress progress = new Progress("batches", batches, "batches", System.err)) {
                 result = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, progress);
             }
             summarize(result, out);
-            return result;
         }
+        return new Traced(result, traceFile, temporary, kairos.traceFailure());
     }
 
     private void summarize(TutorialRun.Result r, PrintWriter out) {

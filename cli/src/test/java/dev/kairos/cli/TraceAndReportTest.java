@@ -101,6 +101,28 @@ class TraceAndReportTest {
     }
 
     @Test
+    void aTraceThatFailsToWriteFailsTheRunAndTheSummarySaysWhyInsteadOfNamingItAsWritten() {
+        Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
+        Cli r = Cli.run("run", "deferred-allocation", "--batches", "3", "--trace", FULL.toString(), "--cuda", "off", "--cpus", "1");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("batches verified  3 / 3")
+                .contains("trace             " + FULL + " failed, incomplete: No space left on device")
+                .doesNotContain("trace             " + FULL + System.lineSeparator());
+    }
+
+    @Test
+    void aReportDrawnFromATraceThatFailedIsNotWritten() throws IOException {
+        Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
+        Path report = dir.resolve("r.html");
+        Cli r = Cli.run("run", "deferred-allocation", "--batches", "3", "--trace", FULL.toString(), "--report", report.toString(),
+                "--cuda", "off", "--cpus", "1");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("kairos: cannot write the report " + report + ": the trace " + FULL
+                + " it is drawn from failed: No space left on device");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
     void aReportThatFailsAsItIsWrittenExitsOneWithTheReason() {
         Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
         Cli r = Cli.run("run", "deferred-allocation", "--batches", "2", "--report", FULL.toString(), "--cuda", "off", "--cpus", "1");
