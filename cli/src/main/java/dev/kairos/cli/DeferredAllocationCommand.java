@@ -10,17 +10,20 @@ import dev.kairos.cli.report.ReportPage;
 import dev.kairos.cli.report.RunTimeline;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
+import dev.kairos.tutorials.Stop;
 import dev.kairos.tutorials.TutorialRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +43,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
 
     CommandSpec spec;
 
+    /** The temporary traces not yet deleted; an interrupt's hook deletes them itself if the command does not in time. */
+    private final List<Path> temporaries = new CopyOnWriteArrayList<>();
+
     /** The command's model, around a fresh command. */
     static CommandSpec spec() {
         DeferredAllocationCommand c = new DeferredAllocationCommand();
@@ -55,6 +61,10 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                         + "Exit code 0 only when every batch verified and every file asked for was written; 1 when a batch failed "
                         + "or a trace or report could not be written; 2 for bad options, among them a --trace or --report that "
                         + "cannot be written (checked before anything runs).",
+                "",
+                "Interrupted (Ctrl-C, SIGTERM), it starts no further batch, finishes each trace with what ran, writes no report, "
+                        + "deletes its temporary files, says on standard error how far it got, and exits 130 (SIGINT) or 143 "
+                        + "(SIGTERM).",
                 "");
         spec.addOption(Specs.option("--batches", long.class, () -> c.batches, v -> c.batches = v).paramLabel("N")
                 .description("Number of batches (Realm's default: ${DEFAULT-VALUE}).").build());
@@ -97,26 +107,21 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         checkOutputs();
         KairosConfig config = runtime.config();
         PrintWriter out = spec.commandLine().getOut();
-        List<Traced> runs = new ArrayList<>();
-        try {
-            if (!compareEager) {
-                runs.add(runOnce(config, eager, null, out));
-            } else {
-                runs.add(runOnce(config, false, null, out));
-                out.println();
-                runs.add(runOnce(config, true, "eager", out));
-                out.println();
-                comparePeaks(runs.get(0).result(), runs.get(1).result(), out);
-            }
-            if (report != null) {
-                writeReport(runs, out);
-            }
-        } finally {
-            for (Traced r : runs) {
-                r.deleteIfTemporary();
-            }
+        PrintWriter err = spec.commandLine().getErr();
+        Duration bound = interruptionBound(config);
+        try (Interruption interruption = Interruption.install(bound, () -> abandon(err, bound))) {
+            return runAll(config, interruption.stop(), out, err);
         }
-        return runs.stream().allMatch(r -> r.result().allVerified() && r.traceFailure().isEmpty()) ? 0 : 1;
+    }
+
+    /**
+     * How long an interrupt waits for the command to finish its files: past the batches already
+     * running, which end in moments, only close() may wait, and it waits at most closeGracePeriod
+     * for user events nobody triggered, then as long again before giving up on a body that never
+     * returns. A second more, to print and delete.
+     */
+    private static Duration interruptionBound(KairosConfig config) {
+        return config.closeGracePeriod().multipliedBy(2).plusSeconds(1);
     }
 
     /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */
@@ -144,20 +149,93 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         }
     }
 
+    /** The deferred run, or the eager one, or both; then the report. Returns the exit code. */
+    private int runAll(KairosConfig config, Stop stop, PrintWriter out, PrintWriter err) {
+        List<Traced> runs = new ArrayList<>();
+        boolean reportWritten = false;
+        try {
+            if (!stop.requested()) {
+                runs.add(runOnce(config, eager, null, stop, out));
+            }
+            if (compareEager && !stop.requested()) {
+                out.println();
+                runs.add(runOnce(config, true, "eager", stop, out));
+                out.println();
+                comparePeaks(runs.get(0).result(), runs.get(1).result(), out);
+            }
+            if (report != null && !stop.requested()) {
+                writeReport(runs, out);
+                reportWritten = true;
+            }
+        } finally {
+            deleteTemporaries();
+        }
+        if (stop.requested()) {
+            err.println(interrupted(runs, reportWritten));
+            return 1;
+        }
+        return runs.stream().allMatch(r -> r.result().allVerified() && r.traceFailure().isEmpty()) ? 0 : 1;
+    }
+
     /**
      * A run, the trace it wrote (null if none; a temporary one goes once the report is written), and
      * why that trace is incomplete, if it is.
      */
-    private record Traced(TutorialRun.Result result, Path trace, boolean temporary, Optional<IOException> traceFailure) {
-        void deleteIfTemporary() {
-            if (temporary) {
-                try {
-                    Files.deleteIfExists(trace);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the temporary trace " + trace + ": " + OutputFile.cause(e), e);
+    private record Traced(TutorialRun.Result result, Path trace, boolean temporary, Optional<IOException> traceFailure) {}
+
+    private void deleteTemporaries() {
+        for (Path t : temporaries) {
+            try {
+                Files.deleteIfExists(t);
+                temporaries.remove(t);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the temporary trace " + t + ": " + OutputFile.cause(e), e);
+            }
+        }
+    }
+
+    /** The interrupt's hook, once the command has not finished in time: what it can do alone before the JVM exits. */
+    private void abandon(PrintWriter err, Duration bound) {
+        for (Path t : temporaries) {
+            try {
+                Files.deleteIfExists(t);
+            } catch (IOException e) {
+                err.println("kairos: cannot delete the temporary trace " + t + ": " + OutputFile.cause(e));
+            }
+        }
+        err.println("kairos: interrupted, and the run had not stopped " + bound.toSeconds() + " s later: exiting without it"
+                + (trace.path(null).isPresent() ? "; its trace may be incomplete" : ""));
+    }
+
+    /** One line: how far the runs got, and what became of the files asked for. */
+    private String interrupted(List<Traced> runs, boolean reportWritten) {
+        StringBuilder line = new StringBuilder("kairos: interrupted");
+        if (runs.isEmpty()) {
+            line.append(" before the run started");
+        } else {
+            Traced first = runs.getFirst();
+            line.append(" after ").append(Sizes.group(first.result().verified())).append(" of ").append(Sizes.group(batches))
+                    .append(" batches verified");
+            if (compareEager) {
+                line.append(" in the deferred run");
+                if (runs.size() > 1) {
+                    line.append(" and ").append(Sizes.group(runs.get(1).result().verified())).append(" of ")
+                            .append(Sizes.group(batches)).append(" in the eager run");
+                } else {
+                    line.append("; eager run not started");
+                }
+            }
+            for (Traced r : runs) {
+                if (r.trace() != null && !r.temporary()) {
+                    line.append("; trace ").append(r.trace()).append(r.traceFailure()
+                            .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(" finished with what ran"));
                 }
             }
         }
+        if (report != null) {
+            line.append("; report ").append(report).append(reportWritten ? " written" : " not written");
+        }
+        return line.toString();
     }
 
     private void writeReport(List<Traced> runs, PrintWriter out) {
@@ -194,7 +272,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
      * One run on a runtime of its own, traced to {@code --trace} (with {@code variant} for a second
      * run), or to a temporary file when only the report needs it.
      */
-    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, PrintWriter out) {
+    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, Stop stop, PrintWriter out) {
         Path traceFile = trace.path(variant).orElse(null);
         boolean temporary = traceFile == null && report != null;
         if (temporary) {
@@ -203,15 +281,10 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temporary trace for the report: " + OutputFile.cause(e), e);
             }
+            temporaries.add(traceFile);
         }
         KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
-        Traced run;
-        try {
-            run = runOnce(traced, eagerRun, out, traceFile, temporary);
-        } catch (RuntimeException e) {
-            new Traced(null, traceFile, temporary, Optional.empty()).deleteIfTemporary();
-            throw e;
-        }
+        Traced run = runOnce(traced, eagerRun, stop, out, traceFile, temporary);
         if (traceFile != null && !temporary) {
             out.println("  trace             " + traceFile + run.traceFailure()
                     .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(""));
@@ -220,7 +293,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         return run;
     }
 
-    private Traced runOnce(KairosConfig config, boolean eagerRun, PrintWriter out, Path traceFile, boolean temporary) {
+    private Traced runOnce(KairosConfig config, boolean eagerRun, Stop stop, PrintWriter out, Path traceFile, boolean temporary) {
         Kairos kairos = Kairos.start(config);
         TutorialRun.Result result;
         try (kairos) {
@@ -245,7 +318,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                     config.deferredAllocation() ? "pressure deferral on" : "pressure deferral off (-ll:defalloc 0)");
             out.flush();
             try (Progress progress = new Progress("batches", batches, "batches", System.err)) {
-                result = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, progress);
+                result = TutorialRun.run(kairos, DeferredAllocation.register(kairos, stop), plan, progress, stop);
             }
             summarize(result, out);
         }
@@ -259,6 +332,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         MemoryStats m = r.memory();
         out.println("Summary");
         out.printf("  batches verified  %s / %s%n", Sizes.group(r.verified()), Sizes.group(plan.batches()));
+        if (r.stopped()) {
+            out.printf("  batches not run   %s (interrupted)%n", Sizes.group(r.notRun()));
+        }
         if (r.failed() > 0) {
             out.printf("  batches failed    %s (first: batch %d: %s)%n", Sizes.group(r.failed()), r.firstFailedBatch(),
                     r.firstFailure().map(Throwable::getMessage).orElse(""));
