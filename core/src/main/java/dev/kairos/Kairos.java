@@ -2,9 +2,11 @@ package dev.kairos;
 
 import dev.kairos.internal.KairosRuntime;
 import dev.kairos.spi.Backend;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A running Kairos runtime: the machine it found, the tasks registered with it, and every operation
@@ -152,6 +154,16 @@ public final class Kairos implements AutoCloseable {
      */
     public boolean awaitTermination(Duration timeout) {
         return runtime.awaitTermination(timeout);
+    }
+
+    /**
+     * Why the trace {@link KairosConfig#trace()} asked for is incomplete: the first write to its file
+     * that failed (a full disk, say), after which the runtime wrote no more of it and ran on as if
+     * untraced. Empty without a trace and while every write has succeeded; final once the runtime
+     * has closed, which is when the last of the trace is written.
+     */
+    public Optional<IOException> traceFailure() {
+        return runtime.tracer().failure();
     }
 
     @Override

@@ -62,7 +62,9 @@
  *   <li>A processor runs one task at a time: among the ready ones the highest priority first
  *       ({@link Processor#spawn(TaskId, Object, Event, int, ProfilingRequestSet)}), then in the
  *       order they became ready.
- *   <li>A body that throws poisons the task's event with what it threw, which is logged once.
+ *   <li>A body that throws poisons the task's event with what it threw, which is logged once; a
+ *       body that throws {@link java.util.concurrent.CancellationException} has cancelled its
+ *       task: the same poison, logged as nothing (the cause the runtime gives what it cancels).
  *   <li>A body sees a {@link TaskContext}: its processor, the runtime (to issue more work), its
  *       own finish event, and the backend's context ({@link TaskContext#backend(Class)}; on a GPU,
  *       the CUDA backend's stream and kernel launcher). A GPU task's event triggers once the device

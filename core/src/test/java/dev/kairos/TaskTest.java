@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,35 @@ class TaskTest {
         Event done = cpu.spawn(fail, null);
         assertThatThrownBy(done::await).isInstanceOf(PoisonedEventException.class).hasCause(boom);
         assertThat(done.failure()).containsSame(boom);
+    }
+
+    /**
+     * A failure is logged once, with its stack trace; a body that cancels its task (throws
+     * CancellationException, the cause the runtime itself gives what it cancels) poisons its event
+     * and what follows it all the same, but says nothing: the program asked for it.
+     */
+    @Test
+    void aBodyThatThrowsCancellationExceptionPoisonsItsEventWithoutTheWarningAFailureLogs() {
+        CancellationException cancelled = new CancellationException("not wanted any more");
+        TaskId<Void> cancel = cpuTask("cancel", Void.class, (ctx, a) -> {
+            throw cancelled;
+        });
+        TaskId<Void> fail = cpuTask("fail", Void.class, (ctx, a) -> {
+            throw new IllegalStateException("boom");
+        });
+        AtomicInteger runs = new AtomicInteger();
+        TaskId<Void> count = cpuTask("count", Void.class, (ctx, a) -> runs.incrementAndGet());
+        AtomicReference<Event> after = new AtomicReference<>();
+        String quiet = LogCapture.stderrOf(() -> {
+            Event done = cpu.spawn(cancel, null);
+            after.set(cpu.spawn(count, null, done));
+            after.get().await(Duration.ofSeconds(10));
+        });
+        assertThat(after.get().failure()).containsSame(cancelled);
+        assertThat(runs).hasValue(0);
+        assertThat(quiet).isEmpty();
+        String loud = LogCapture.stderrOf(() -> cpu.spawn(fail, null).await(Duration.ofSeconds(10)));
+        assertThat(loud).contains("WARN", "task fail", "boom");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,6 +218,30 @@ class TraceTest {
         Path file = dir.resolve("no such folder").resolve("t.json");
         assertThatThrownBy(() -> start(file, 1 << 20, true)).isInstanceOf(KairosException.class)
                 .hasMessageContaining("cannot write the trace: trace=" + file);
+    }
+
+    @Test
+    void aTraceThatFailsAsItIsWrittenCostsTheTraceNotTheRunAndTheRuntimeSaysWhy() {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "needs Linux's " + full + ", where every write fails: disk full");
+        Kairos kairos = start(full, 1 << 20, true);
+        try (kairos) {
+            tutorialLoop(kairos, 3, false);
+        }
+        assertThat(kairos.traceFailure().orElseThrow()).hasMessage("No space left on device");
+    }
+
+    @Test
+    void aTraceWrittenInFullOrNoneAtAllHasNoFailure() {
+        Kairos traced = start(dir.resolve("t.json"), 1 << 20, true);
+        try (traced) {
+            tutorialLoop(traced, 3, false);
+            assertThat(traced.traceFailure()).isEmpty();
+        }
+        assertThat(traced.traceFailure()).isEmpty();
+        try (Kairos untraced = start(null, 1 << 20, true)) {
+            assertThat(untraced.traceFailure()).isEmpty();
+        }
     }
 
     @Test

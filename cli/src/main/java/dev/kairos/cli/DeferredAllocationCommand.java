@@ -10,16 +10,21 @@ import dev.kairos.cli.report.ReportPage;
 import dev.kairos.cli.report.RunTimeline;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Plan;
+import dev.kairos.tutorials.Stop;
 import dev.kairos.tutorials.TutorialRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -38,6 +43,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
 
     CommandSpec spec;
 
+    /** The temporary traces not yet deleted; an interrupt's hook deletes them itself if the command does not in time. */
+    private final List<Path> temporaries = new CopyOnWriteArrayList<>();
+
     /** The command's model, around a fresh command. */
     static CommandSpec spec() {
         DeferredAllocationCommand c = new DeferredAllocationCommand();
@@ -50,7 +58,13 @@ final class DeferredAllocationCommand implements Callable<Integer> {
                 "",
                 "Prints what it will do, a progress bar for long runs, and a summary: batches verified, bytes written and read, "
                         + "elapsed time, batches/s, and the peak use of the chosen memory against one instance's bytes. "
-                        + "Exit code 0 only when every batch verified, 1 when one failed, 2 for bad options.",
+                        + "Exit code 0 only when every batch verified and every file asked for was written; 1 when a batch failed "
+                        + "or a trace or report could not be written; 2 for bad options, among them a --trace or --report that "
+                        + "cannot be written (checked before anything runs).",
+                "",
+                "Interrupted (Ctrl-C, SIGTERM), it starts no further batch, finishes each trace with what ran, writes no report, "
+                        + "deletes its temporary files, says on standard error how far it got, and exits 130 (SIGINT) or 143 "
+                        + "(SIGTERM).",
                 "");
         spec.addOption(Specs.option("--batches", long.class, () -> c.batches, v -> c.batches = v).paramLabel("N")
                 .description("Number of batches (Realm's default: ${DEFAULT-VALUE}).").build());
@@ -90,44 +104,147 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         if (eager && compareEager) {
             throw new ParameterException(spec.commandLine(), "--eager and --compare-eager exclude each other: --compare-eager runs both");
         }
+        checkOutputs();
         KairosConfig config = runtime.config();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration bound = interruptionBound(config);
+        try (Interruption interruption = Interruption.install(bound, () -> abandon(err, bound))) {
+            return runAll(config, interruption.stop(), out, err);
+        }
+    }
+
+    /**
+     * How long an interrupt waits for the command to finish its files: past the batches already
+     * running, which end in moments, only close() may wait, and it waits at most closeGracePeriod
+     * for user events nobody triggered, then as long again before giving up on a body that never
+     * returns. A second more, to print and delete.
+     */
+    private static Duration interruptionBound(KairosConfig config) {
+        return config.closeGracePeriod().multipliedBy(2).plusSeconds(1);
+    }
+
+    /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */
+    private void checkOutputs() {
+        CommandLine line = spec.commandLine();
+        List<Path> traces = new ArrayList<>();
+        trace.path(null).ifPresent(traces::add);
+        if (compareEager) {
+            trace.path("eager").ifPresent(traces::add);
+        }
+        for (Path t : traces) {
+            OutputFile.checkWritable(line, "--trace", t);
+        }
+        if (report == null) {
+            return;
+        }
+        OutputFile.checkWritable(line, "--report", report);
+        if (!traces.isEmpty() && OutputFile.same(report, traces.getFirst())) {
+            throw new ParameterException(line, "--trace and --report name the same file " + traces.getFirst()
+                    + ": the report would overwrite the trace");
+        }
+        if (traces.size() > 1 && OutputFile.same(report, traces.get(1))) {
+            throw new ParameterException(line, "--report " + report + " is the eager run's trace (beside --trace "
+                    + traces.getFirst() + "): the report would overwrite it");
+        }
+    }
+
+    /** The deferred run, or the eager one, or both; then the report. Returns the exit code. */
+    private int runAll(KairosConfig config, Stop stop, PrintWriter out, PrintWriter err) {
         List<Traced> runs = new ArrayList<>();
+        boolean reportWritten = false;
         try {
-            if (!compareEager) {
-                runs.add(runOnce(config, eager, null, out));
-            } else {
-                runs.add(runOnce(config, false, null, out));
+            if (!stop.requested()) {
+                runs.add(runOnce(config, eager, null, stop, out));
+            }
+            if (compareEager && !stop.requested()) {
                 out.println();
-                runs.add(runOnce(config, true, "eager", out));
+                runs.add(runOnce(config, true, "eager", stop, out));
                 out.println();
                 comparePeaks(runs.get(0).result(), runs.get(1).result(), out);
             }
-            if (report != null) {
+            if (report != null && !stop.requested()) {
                 writeReport(runs, out);
+                reportWritten = true;
             }
         } finally {
-            for (Traced r : runs) {
-                r.deleteIfTemporary();
-            }
+            deleteTemporaries();
         }
-        return runs.stream().allMatch(r -> r.result().allVerified()) ? 0 : 1;
+        if (stop.requested()) {
+            err.println(interrupted(runs, reportWritten));
+            return 1;
+        }
+        return runs.stream().allMatch(r -> r.result().allVerified() && r.traceFailure().isEmpty()) ? 0 : 1;
     }
 
-    /** A run, and the trace it wrote (null if none); a temporary one goes once the report is written. */
-    private record Traced(TutorialRun.Result result, Path trace, boolean temporary) {
-        void deleteIfTemporary() {
-            if (temporary) {
-                try {
-                    Files.deleteIfExists(trace);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the temporary trace " + trace, e);
+    /**
+     * A run, the trace it wrote (null if none; a temporary one goes once the report is written), and
+     * why that trace is incomplete, if it is.
+     */
+    private record Traced(TutorialRun.Result result, Path trace, boolean temporary, Optional<IOException> traceFailure) {}
+
+    private void deleteTemporaries() {
+        for (Path t : temporaries) {
+            try {
+                Files.deleteIfExists(t);
+                temporaries.remove(t);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the temporary trace " + t + ": " + OutputFile.cause(e), e);
+            }
+        }
+    }
+
+    /** The interrupt's hook, once the command has not finished in time: what it can do alone before the JVM exits. */
+    private void abandon(PrintWriter err, Duration bound) {
+        for (Path t : temporaries) {
+            try {
+                Files.deleteIfExists(t);
+            } catch (IOException e) {
+                err.println("kairos: cannot delete the temporary trace " + t + ": " + OutputFile.cause(e));
+            }
+        }
+        err.println("kairos: interrupted, and the run had not stopped " + bound.toSeconds() + " s later: exiting without it"
+                + (trace.path(null).isPresent() ? "; its trace may be incomplete" : ""));
+    }
+
+    /** One line: how far the runs got, and what became of the files asked for. */
+    private String interrupted(List<Traced> runs, boolean reportWritten) {
+        StringBuilder line = new StringBuilder("kairos: interrupted");
+        if (runs.isEmpty()) {
+            line.append(" before the run started");
+        } else {
+            Traced first = runs.getFirst();
+            line.append(" after ").append(Sizes.group(first.result().verified())).append(" of ").append(Sizes.group(batches))
+                    .append(" batches verified");
+            if (compareEager) {
+                line.append(" in the deferred run");
+                if (runs.size() > 1) {
+                    line.append(" and ").append(Sizes.group(runs.get(1).result().verified())).append(" of ")
+                            .append(Sizes.group(batches)).append(" in the eager run");
+                } else {
+                    line.append("; eager run not started");
+                }
+            }
+            for (Traced r : runs) {
+                if (r.trace() != null && !r.temporary()) {
+                    line.append("; trace ").append(r.trace()).append(r.traceFailure()
+                            .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(" finished with what ran"));
                 }
             }
         }
+        if (report != null) {
+            line.append("; report ").append(report).append(reportWritten ? " written" : " not written");
+        }
+        return line.toString();
     }
 
     private void writeReport(List<Traced> runs, PrintWriter out) {
+        for (Traced r : runs) {
+            if (r.traceFailure().isPresent()) {
+                throw new IllegalStateException("cannot write the report " + report + ": the trace " + r.trace()
+                        + " it is drawn from failed: " + OutputFile.cause(r.traceFailure().get()));
+            }
+        }
         List<ReportPage.Run> pages = new ArrayList<>();
         for (Traced r : runs) {
             String name = r.result().plan().eager() ? "eager" : "deferred";
@@ -137,7 +254,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         try {
             ReportPage.write(report, pages, "Written by kairos run deferred-allocation on Java " + Runtime.version() + ".");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report " + report + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the report " + report + ": " + OutputFile.cause(e), e);
         }
         out.println("report      " + report);
         out.flush();
@@ -155,33 +272,31 @@ final class DeferredAllocationCommand implements Callable<Integer> {
      * One run on a runtime of its own, traced to {@code --trace} (with {@code variant} for a second
      * run), or to a temporary file when only the report needs it.
      */
-    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, PrintWriter out) {
+    private Traced runOnce(KairosConfig config, boolean eagerRun, String variant, Stop stop, PrintWriter out) {
         Path traceFile = trace.path(variant).orElse(null);
         boolean temporary = traceFile == null && report != null;
         if (temporary) {
             try {
                 traceFile = Files.createTempFile("kairos-" + (eagerRun ? "eager" : "deferred") + "-", ".json");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temporary trace for the report: " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot create a temporary trace for the report: " + OutputFile.cause(e), e);
             }
+            temporaries.add(traceFile);
         }
         KairosConfig traced = traceFile == null ? config : config.toBuilder().trace(traceFile).build();
-        TutorialRun.Result result;
-        try {
-            result = runOnce(traced, eagerRun, out);
-        } catch (RuntimeException e) {
-            new Traced(null, traceFile, temporary).deleteIfTemporary();
-            throw e;
-        }
+        Traced run = runOnce(traced, eagerRun, stop, out, traceFile, temporary);
         if (traceFile != null && !temporary) {
-            out.println("  trace             " + traceFile);
+            out.println("  trace             " + traceFile + run.traceFailure()
+                    .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(""));
             out.flush();
         }
-        return new Traced(result, traceFile, temporary);
+        return run;
     }
 
-    private TutorialRun.Result runOnce(KairosConfig config, boolean eagerRun, PrintWriter out) {
-        try (Kairos kairos = Kairos.start(config)) {
+    private Traced runOnce(KairosConfig config, boolean eagerRun, Stop stop, PrintWriter out, Path traceFile, boolean temporary) {
+        Kairos kairos = Kairos.start(config);
+        TutorialRun.Result result;
+        try (kairos) {
             Processor proc = placement.processor(kairos);
             Memory mem = placement.memory(kairos, proc);
             Plan plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eagerRun, chooseVerification(kairos));
@@ -202,13 +317,12 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             out.printf("  allocation  %s, %s%n", eagerRun ? "eager (create without precondition)" : "deferred (create waits on the previous batch)",
                     config.deferredAllocation() ? "pressure deferral on" : "pressure deferral off (-ll:defalloc 0)");
             out.flush();
-            TutorialRun.Result result;
             try (Progress progress = new Progress("batches", batches, "batches", System.err)) {
-                result = TutorialRun.run(kairos, DeferredAllocation.register(kairos), plan, progress);
+                result = TutorialRun.run(kairos, DeferredAllocation.register(kairos, stop), plan, progress, stop);
             }
             summarize(result, out);
-            return result;
         }
+        return new Traced(result, traceFile, temporary, kairos.traceFailure());
     }
 
     private void summarize(TutorialRun.Result r, PrintWriter out) {
@@ -218,6 +332,9 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         MemoryStats m = r.memory();
         out.println("Summary");
         out.printf("  batches verified  %s / %s%n", Sizes.group(r.verified()), Sizes.group(plan.batches()));
+        if (r.stopped()) {
+            out.printf("  batches not run   %s (interrupted)%n", Sizes.group(r.notRun()));
+        }
         if (r.failed() > 0) {
             out.printf("  batches failed    %s (first: batch %d: %s)%n", Sizes.group(r.failed()), r.firstFailedBatch(),
                     r.firstFailure().map(Throwable::getMessage).orElse(""));

@@ -22,7 +22,8 @@ public final class Main implements CommandGroup {
                         "Kairos: a deferred-execution task runtime for the JVM (Realm's model: tasks, instances and copies, each "
                                 + "gated by an event), with CPU and CUDA backends.",
                         "",
-                        "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start), 2 bad options.",
+                        "Exit codes: 0 success, 1 the run failed (a batch failed, the runtime could not start, the tutorial's trace or "
+                                + "report could not be written), 2 bad options, 130 and 143 interrupted (SIGINT, SIGTERM).",
                         "")
                 .footer("", "In a source checkout, ./kairos test runs the test suite (./mvnw verify) with the JDK 25 the launcher finds.");
         Specs.addStandardHelpOptions(spec);

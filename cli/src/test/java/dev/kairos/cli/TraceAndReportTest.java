@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kairos.testing.TraceModel;
 import dev.kairos.testing.TraceModel.Slice;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --trace} on the tutorial and the pipeline benchmark, and the tutorial's {@code --report}. */
 class TraceAndReportTest {
+    private static final Path FULL = Path.of("/dev/full");
+
     @TempDir
     Path dir;
 
@@ -92,6 +98,87 @@ class TraceAndReportTest {
         assertThat(TraceModel.read(trace).slicesOn("proc:cpu0 (CPU)")).extracting(Slice::name).contains("writer batch 5");
         List<Double> eager = TraceModel.read(dir.resolve("bench-eager.json")).counter("mem:sys in use");
         assertThat(eager).contains(5 * eager.getFirst()); // all five instances at once
+    }
+
+    @Test
+    void aTraceThatFailsToWriteFailsTheRunAndTheSummarySaysWhyInsteadOfNamingItAsWritten() {
+        Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
+        Cli r = Cli.run("run", "deferred-allocation", "--batches", "3", "--trace", FULL.toString(), "--cuda", "off", "--cpus", "1");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("batches verified  3 / 3")
+                .contains("trace             " + FULL + " failed, incomplete: No space left on device")
+                .doesNotContain("trace             " + FULL + System.lineSeparator());
+    }
+
+    @Test
+    void aReportDrawnFromATraceThatFailedIsNotWritten() throws IOException {
+        Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
+        Path report = dir.resolve("r.html");
+        Cli r = Cli.run("run", "deferred-allocation", "--batches", "3", "--trace", FULL.toString(), "--report", report.toString(),
+                "--cuda", "off", "--cpus", "1");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("kairos: cannot write the report " + report + ": the trace " + FULL
+                + " it is drawn from failed: No space left on device");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void aReportThatFailsAsItIsWrittenExitsOneWithTheReason() {
+        Assumptions.assumeTrue(Files.isWritable(FULL), "needs Linux's " + FULL + ", where every write fails: disk full");
+        Cli r = Cli.run("run", "deferred-allocation", "--batches", "2", "--report", FULL.toString(), "--cuda", "off", "--cpus", "1");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("kairos: cannot write the report " + FULL + ": No space left on device");
+    }
+
+    /** Refused with exit code 2 and one line naming the option and why, before anything runs. */
+    private static void refused(Cli r, String line) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).as("nothing ran").isEmpty();
+        assertThat(r.err().lines().findFirst().orElseThrow()).isEqualTo(line);
+        assertThat(r.err()).endsWith("see `kairos run deferred-allocation --help`" + System.lineSeparator());
+    }
+
+    @Test
+    void aReportOrTraceThatCannotBeWrittenIsRefusedBeforeAnyBatchRuns() throws IOException {
+        Path missing = dir.resolve("missing");
+        Path file = Files.writeString(dir.resolve("file.txt"), "not a directory");
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--report", missing.resolve("r.html").toString()),
+                "kairos: --report " + missing.resolve("r.html") + ": no such directory " + missing);
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--trace", missing.resolve("t.json").toString()),
+                "kairos: --trace " + missing.resolve("t.json") + ": no such directory " + missing);
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--report", dir.toString()),
+                "kairos: --report " + dir + ": is a directory; name a file");
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--trace", file.resolve("t.json").toString()),
+                "kairos: --trace " + file.resolve("t.json") + ": " + file + " is not a directory");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void theSameFileForTraceAndReportIsRefusedBeforeAnyBatchRunsAlsoAsTheEagerRunsTrace() {
+        Path trace = dir.resolve("same.json");
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--trace", trace.toString(), "--report",
+                        dir.resolve(".").resolve("same.json").toString()),
+                "kairos: --trace and --report name the same file " + trace + ": the report would overwrite the trace");
+        refused(Cli.run("run", "deferred-allocation", "--cuda", "off", "--compare-eager", "--trace", trace.toString(),
+                        "--report", dir.resolve("same-eager.json").toString()),
+                "kairos: --report " + dir.resolve("same-eager.json") + " is the eager run's trace (beside --trace " + trace
+                        + "): the report would overwrite it");
+        assertThat(trace).doesNotExist();
+    }
+
+    @Test
+    void aFailureToWriteIsExplainedNotJustNamed() {
+        Path missing = dir.resolve("gone");
+        assertThat(OutputFile.cause(new NoSuchFileException(missing.resolve("r.html").toString())))
+                .isEqualTo("no such directory " + missing);
+        assertThat(OutputFile.cause(new NoSuchFileException(dir.resolve("r.html").toString())))
+                .isEqualTo("no such file " + dir.resolve("r.html"));
+        assertThat(OutputFile.cause(new AccessDeniedException(dir.resolve("r.html").toString()))).isEqualTo("permission denied");
+        assertThat(OutputFile.cause(new FileSystemException(dir.toString(), null, "Is a directory"))).isEqualTo("Is a directory");
+        assertThat(OutputFile.cause(new IOException("No space left on device"))).isEqualTo("No space left on device");
+        assertThat(OutputFile.cause(new IOException())).isEqualTo("IOException");
     }
 
     @Test

@@ -109,9 +109,35 @@ public final class DeferredAllocation {
 
     /** Registers the writer and reader with their CPU and GPU variants. */
     public static Tasks register(Kairos kairos) {
-        return register(kairos,
-                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> write(b)), GpuVariants.writer()),
-                List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> verify(b)), GpuVariants.reader()));
+        return register(kairos, writers(), readers());
+    }
+
+    /** As {@link #register(Kairos)}, with a writer that checks {@code stop} before it writes (see {@link Stop}). */
+    public static Tasks register(Kairos kairos, Stop stop) {
+        return register(kairos, writers(), readers(), stop);
+    }
+
+    /**
+     * As {@link #register(Kairos, List, List)}, with every writer variant checking {@code stop} first:
+     * once it is requested, a writer fails with {@link Stop.StoppedException} instead of running its body.
+     */
+    public static Tasks register(Kairos kairos, List<TaskVariant<Batch>> writer, List<TaskVariant<Batch>> reader, Stop stop) {
+        List<TaskVariant<Batch>> checked = new ArrayList<>(writer.size());
+        for (TaskVariant<Batch> v : writer) {
+            checked.add(TaskVariant.on(v.kind(), (ctx, batch) -> {
+                stop.check(batch);
+                v.body().run(ctx, batch);
+            }));
+        }
+        return register(kairos, checked, reader);
+    }
+
+    private static List<TaskVariant<Batch>> writers() {
+        return List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> write(b)), GpuVariants.writer());
+    }
+
+    private static List<TaskVariant<Batch>> readers() {
+        return List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, b) -> verify(b)), GpuVariants.reader());
     }
 
     /** Registers the writer and reader with the given variants (a backend adds its own). */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
-/** Runs a {@link Plan} to the end and reports what happened, batch by batch. */
+/** Runs a {@link Plan} to the end, or until it is asked to {@link Stop}, and reports what happened, batch by batch. */
 public final class TutorialRun {
     private static final Duration POLL = Duration.ofMillis(50);
 
@@ -22,17 +22,24 @@ public final class TutorialRun {
      * @param verified batches whose reader checked every value
      * @param failed batches that failed themselves (allocation refused, or the reader found a wrong value)
      * @param cancelled batches that never ran because an earlier batch failed
+     * @param stopped whether the run was asked to stop before its last batch finished: the batches
+     *     neither verified, failed nor cancelled ({@link #notRun()}) never ran
      * @param firstFailedBatch the number (counted from 1) of the first batch that failed, or 0
      * @param firstFailure what went wrong in that batch
      * @param memory the chosen memory's accounting after the run
      * @param scheduled time to schedule the chain before {@code start} (its first window)
      * @param ran time from triggering {@code start} to the last batch's end
      */
-    public record Result(Plan plan, long verified, long failed, long cancelled, long firstFailedBatch,
+    public record Result(Plan plan, long verified, long failed, long cancelled, boolean stopped, long firstFailedBatch,
             Optional<Throwable> firstFailure, MemoryStats memory, Duration scheduled, Duration ran) {
 
         public boolean allVerified() {
             return verified == plan.batches();
+        }
+
+        /** Batches a stop kept from running: 0 unless {@link #stopped()}. */
+        public long notRun() {
+            return plan.batches() - verified - failed - cancelled;
         }
     }
 
@@ -54,11 +61,26 @@ public final class TutorialRun {
      *     the run lasts, and at its end, from this thread
      */
     public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress) {
-        return run(kairos, tasks, plan, progress, WINDOW);
+        return run(kairos, tasks, plan, progress, WINDOW, new Stop());
     }
 
     /** As {@link #run(Kairos, Tasks, Plan, LongConsumer)}, with at most {@code window} batches scheduled ahead (at least 2). */
     public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress, int window) {
+        return run(kairos, tasks, plan, progress, window, new Stop());
+    }
+
+    /**
+     * As {@link #run(Kairos, Tasks, Plan, LongConsumer)}, ending early once {@code stop} is requested:
+     * it then schedules no more batches, and returns when those scheduled have finished, which the
+     * writers of {@code tasks}, registered with the same {@code stop}, make quick: they no longer
+     * run, and each batch after the first of them is cancelled.
+     */
+    public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress, Stop stop) {
+        return run(kairos, tasks, plan, progress, WINDOW, stop);
+    }
+
+    /** As {@link #run(Kairos, Tasks, Plan, LongConsumer, Stop)}, with at most {@code window} batches scheduled ahead (at least 2). */
+    public static Result run(Kairos kairos, Tasks tasks, Plan plan, LongConsumer progress, int window, Stop stop) {
         if (window < 2) {
             throw new IllegalArgumentException("window=" + window + " must be >= 2");
         }
@@ -73,7 +95,10 @@ public final class TutorialRun {
             while (next < readers.size() && readers.get(next).hasTriggered()) {
                 tally.add(readers.get(next++));
             }
-            boolean more = chain.scheduled() < plan.batches();
+            if (stop.requested() && tally.finished == chain.scheduled()) {
+                break;
+            }
+            boolean more = !stop.requested() && chain.scheduled() < plan.batches();
             if (readers.size() - next <= window / 2 && more) {
                 readers.subList(0, next).clear();
                 next = 0;
@@ -89,7 +114,8 @@ public final class TutorialRun {
         long t2 = System.nanoTime();
         chain.freed().await(); // a destroy's bytes go back after its reader's event: count them back before reporting
         progress.accept(tally.finished);
-        return new Result(plan, tally.verified, tally.failed, tally.cancelled, tally.firstFailedBatch,
+        boolean stopped = tally.stopped > 0 || tally.finished < plan.batches();
+        return new Result(plan, tally.verified, tally.failed, tally.cancelled, stopped, tally.firstFailedBatch,
                 Optional.ofNullable(tally.firstFailure), plan.memory().stats(), Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1));
     }
 
@@ -99,6 +125,8 @@ public final class TutorialRun {
         long verified;
         long failed;
         long cancelled;
+        /** Batches whose writer, or an earlier batch's, found a stop requested: they never ran. */
+        long stopped;
         long firstFailedBatch;
         Throwable firstFailure;
         /** The failure of the batch before, to tell a batch that failed from one its poison cancelled. */
@@ -109,6 +137,8 @@ public final class TutorialRun {
             Throwable failure = reader.failure().orElse(null);
             if (failure == null) {
                 verified++;
+            } else if (failure instanceof Stop.StoppedException) {
+                stopped++;
             } else if (failure == previous) {
                 cancelled++; // the same poison travelled down the chain: this batch never ran
             } else {

@@ -24,6 +24,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Realm's deferred-allocation tutorial, end to end on the CPU backend. */
 class DeferredAllocationTest {
@@ -166,6 +167,67 @@ class DeferredAllocationTest {
             assertThat(r.cancelled()).isEqualTo(23);
             assertThat(progress).isSorted().last().isEqualTo(30L);
             assertThat(r.memory().liveInstances()).isZero();
+        }
+    }
+
+    /**
+     * A stop requested while batch 5 is being written ends a chain of 100 000 batches: batch 5 still
+     * finishes, no later writer runs, no batch is scheduled beyond the window and a half already
+     * scheduled, and every byte is given back.
+     */
+    @ParameterizedTest(name = "eager: {0}")
+    @CsvSource({"false", "true"})
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStopEndsAChainOnceTheBatchesRunningHaveFinishedAndSchedulesNoMore(boolean eager) {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Stop stop = new Stop();
+            List<Long> written = java.util.Collections.synchronizedList(new ArrayList<>());
+            TaskVariant<Batch> writer = TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> {
+                DeferredAllocation.write(batch);
+                written.add(batch.number());
+                if (batch.number() == 5) {
+                    stop.request();
+                }
+            });
+            var tasks = DeferredAllocation.register(kairos, List.of(writer),
+                    List.of(TaskVariant.on(ProcessorKind.CPU, (ctx, batch) -> DeferredAllocation.verify(batch))), stop);
+            Plan one = plan(kairos, 0, 1, eager);
+            Plan plan = new Plan(one.processor(), one.memory(), 100_000, 4096, 1, eager);
+            List<Long> progress = new ArrayList<>();
+            TutorialRun.Result r = TutorialRun.run(kairos, tasks, plan, progress::add, 8, stop);
+            assertThat(written).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(progress.getLast()).as("batches scheduled, all finished").isLessThanOrEqualTo(5 + 8 + 4);
+            assertThat(r.stopped()).isTrue();
+            assertThat(r.allVerified()).isFalse();
+            assertThat(r.verified()).isEqualTo(5);
+            assertThat(r.failed()).isZero();
+            assertThat(r.cancelled()).isZero();
+            assertThat(r.notRun()).isEqualTo(100_000 - 5);
+            assertThat(r.firstFailure()).isEmpty();
+            assertThat(r.memory().liveInstances()).isZero();
+        }
+    }
+
+    @Test
+    void aStopRequestedBeforeTheRunRunsNoBatchAndARunThatEndsBeforeItsStopIsNotStopped() {
+        try (Kairos kairos = start(64L << 20, true)) {
+            Stop early = new Stop();
+            early.request();
+            TutorialRun.Result none = TutorialRun.run(kairos, DeferredAllocation.register(kairos, early), plan(kairos, 10, 1, false),
+                    d -> {}, early);
+            assertThat(none.stopped()).isTrue();
+            assertThat(none.verified()).isZero();
+            assertThat(none.notRun()).isEqualTo(10);
+            assertThat(none.memory().liveInstances()).isZero();
+        }
+        try (Kairos kairos = start(64L << 20, true)) {
+            Stop late = new Stop();
+            TutorialRun.Result all = TutorialRun.run(kairos, DeferredAllocation.register(kairos, late), plan(kairos, 10, 1, false),
+                    d -> {}, late);
+            late.request();
+            assertThat(all.stopped()).isFalse();
+            assertThat(all.allVerified()).isTrue();
+            assertThat(all.notRun()).isZero();
         }
     }
 

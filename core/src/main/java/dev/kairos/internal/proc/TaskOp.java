@@ -10,6 +10,7 @@ import dev.kairos.internal.event.EventImpl;
 import dev.kairos.internal.event.Poison;
 import dev.kairos.internal.op.Operation;
 import dev.kairos.spi.RunningTask;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,11 @@ public final class TaskOp<A> extends Operation implements Work, RunningTask, Tas
 
     @Override
     public void fail(Throwable error) {
-        Failures.warnOneLine(log, "task " + task.name() + " (" + this + ") on " + processor + " failed: " + Failures.describe(error), error);
+        if (error instanceof CancellationException) {
+            log.debug("task {} ({}) on {} cancelled itself: {}", task.name(), this, processor, Failures.describe(error));
+        } else {
+            Failures.warnOneLine(log, "task " + task.name() + " (" + this + ") on " + processor + " failed: " + Failures.describe(error), error);
+        }
         args = null;
         if (!markFailed(new Poison(error))) {
             throw new IllegalStateException(this + " (task " + task.name() + ") failed after it had already ended");

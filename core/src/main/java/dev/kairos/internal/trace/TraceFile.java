@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,6 +338,16 @@ final class TraceFile implements Tracer {
             if (out.failure() != null) {
                 log.warn("the trace {} is incomplete: writing it failed: {}", file, out.failure().toString());
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<IOException> failure() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(out.failure());
         } finally {
             lock.unlock();
         }

@@ -7,6 +7,7 @@ import dev.kairos.RegionInstance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the runtime tells a trace, one call per thing that happens. The runtime calls these from
@@ -76,4 +77,9 @@ public interface Tracer {
 
     /** Completes the trace; later calls record nothing. */
     default void close() {}
+
+    /** The first write to the trace's file that failed (the trace then stops, the run goes on), if any. */
+    default Optional<IOException> failure() {
+        return Optional.empty();
+    }
 }
