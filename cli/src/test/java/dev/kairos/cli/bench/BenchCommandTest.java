@@ -88,6 +88,36 @@ class BenchCommandTest {
     }
 
     @Test
+    void eventsFanRefusesADagOfMoreEventsThanTheLimitBeforePrintingAnything() {
+        Run run = bench("events-fan", "--tracks", "50000", "--fanout", "50000", "--levels", "1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("kairos: --tracks=50000 x --levels=1 x --fanout=50000 = 2 500 000 000 events per run")
+                .contains("above the limit of 10 000 000").doesNotContain("Exception", "\tat ");
+        Run cubed = bench("events-fan", "--tracks", "100000", "--fanout", "100000", "--levels", "100000");
+        assertThat(cubed.exitCode()).isEqualTo(2);
+        assertThat(cubed.err()).contains("= 1 000 000 000 000 000 events per run", "above the limit of 10 000 000");
+    }
+
+    @Test
+    void eventsFanRefusesADagOfMoreMergeInputsThanTheLimit() {
+        Run run = bench("events-fan", "--tracks", "1", "--levels", "1000", "--fanout", "1000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("--tracks=1", "--levels=1000", "--fanout=1000", "999 002 000 waiter notifications per run",
+                "above the limit of 100 000 000");
+    }
+
+    @Test
+    void eventsFanRefusesAFanOfMoreEventsThanTheLimit() {
+        Run run = bench("events-fan", "--samples", "100000", "--sample-events", "100000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("--samples=100000 x (--sample-events=100000 + 2) = 10 000 200 000 events per run",
+                "above the limit of 10 000 000");
+    }
+
+    @Test
     void aNegativeWarmUpTimeIsRefused() {
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "bench", "tasks", "--warmup-time", "-1");
