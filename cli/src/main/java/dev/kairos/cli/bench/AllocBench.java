@@ -97,20 +97,36 @@ final class AllocBench extends BenchCommand.Benchmark {
             throw bad("--min-bytes=" + minBytes + " --max-bytes=" + maxBytes + ": need 8 <= min <= max");
         }
         long capacity = runtime.config().systemMemory();
+        if (maxBytes > capacity) {
+            throw bad("--max-bytes=" + Sizes.describe(maxBytes) + " is more than --sysmem=" + Sizes.describe(capacity)
+                    + "; raise --sysmem or lower --max-bytes");
+        }
         for (int n : live) {
+            if (n < 1) {
+                throw bad("--live=" + n + " must be >= 1");
+            }
             // Each instance is placed on a cache line (64 bytes), so it may take up to 63 bytes more.
-            long worst = (n + 1L) * (maxBytes + 63);
-            if (n < 1 || worst > capacity) {
-                throw bad("--live=" + n + " must be >= 1 and fit: " + n + " x " + maxBytes + " bytes (+ alignment) = " + worst
-                        + " bytes > --sysmem=" + capacity + "; raise --sysmem or lower --max-bytes");
+            long worst = atMostMaxLong(n + 1L, maxBytes + 63);
+            if (worst > capacity) {
+                throw bad("--live=" + n + " does not fit: " + Sizes.group(n + 1L) + " x (" + Sizes.group(maxBytes) + " + 63) bytes = "
+                        + Sizes.describe(worst) + " > --sysmem=" + Sizes.describe(capacity) + " (the live instances and one "
+                        + "more, each of --max-bytes and its alignment); raise --sysmem or lower --max-bytes or --live");
             }
         }
         for (int n : waiting) {
-            if (n < 1 || n * SLOT >= capacity) {
-                throw bad("--waiting=" + n + " must be >= 1 and leave room for the filler: " + n + " x " + SLOT + " bytes >= --sysmem="
-                        + capacity + "; raise --sysmem or lower --waiting");
+            if (n < 1) {
+                throw bad("--waiting=" + n + " must be >= 1");
+            }
+            if (n * SLOT >= capacity) {
+                throw bad("--waiting=" + n + " leaves no room for the filler: " + Sizes.group(n) + " x " + SLOT + " bytes = "
+                        + Sizes.describe(n * SLOT) + " >= --sysmem=" + Sizes.describe(capacity) + "; raise --sysmem or lower --waiting");
             }
         }
+    }
+
+    /** {@code count x each}, or {@link Long#MAX_VALUE} where the product is larger. */
+    private static long atMostMaxLong(long count, long each) {
+        return count > Long.MAX_VALUE / each ? Long.MAX_VALUE : count * each;
     }
 
     @Override

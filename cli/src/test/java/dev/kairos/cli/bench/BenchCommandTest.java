@@ -140,7 +140,35 @@ class BenchCommandTest {
     void allocRefusesALiveSetThatCannotFit() {
         Run run = bench("alloc", "--live", "100000", "--max-bytes", "4K");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--live=100000", "raise --sysmem");
+        assertThat(run.err()).contains("--live=100000", "100 001 x (4 096 + 63) bytes = 415 904 159 bytes (396.6 MiB)",
+                "> --sysmem=67 108 864 bytes (64.0 MiB)", "raise --sysmem or lower --max-bytes");
+    }
+
+    @Test
+    void allocRefusesALiveOrWaitingCountBelowOneWithoutSizeArithmetic() {
+        for (String count : List.of("0", "-1")) {
+            Run live = bench("alloc", "--live", "10," + count);
+            assertThat(live.exitCode()).isEqualTo(2);
+            assertThat(live.err()).startsWith("kairos: --live=" + count + " must be >= 1" + System.lineSeparator());
+            Run waiting = bench("alloc", "--live", "10", "--waiting", count);
+            assertThat(waiting.exitCode()).isEqualTo(2);
+            assertThat(waiting.err()).startsWith("kairos: --waiting=" + count + " must be >= 1" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void allocRefusesAnInstanceLargerThanTheMemory() {
+        Run run = bench("alloc", "--max-bytes", "1G", "--live", "1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--max-bytes=1 073 741 824 bytes (1.0 GiB) is more than --sysmem=67 108 864 bytes (64.0 MiB)");
+    }
+
+    @Test
+    void allocRefusesAWaitingCountThatLeavesNoRoomNamingTheSizes() {
+        Run run = bench("alloc", "--live", "10", "--waiting", "1048576");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--waiting=1048576", "1 048 576 x 64 bytes = 67 108 864 bytes", "--sysmem=67 108 864 bytes",
+                "raise --sysmem or lower --waiting");
     }
 
     @Test
