@@ -6,6 +6,7 @@ import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
 import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
+import dev.kairos.cli.Typed;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,9 +65,12 @@ public final class BenchCommand implements CommandGroup {
                 description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
         int warmup = 3;
 
+        /** The most {@code --warmup-time}: an hour per case. */
+        static final int MAX_WARMUP_SECONDS = 3600;
+
         @Option(names = "--warmup-time", paramLabel = "SECONDS",
                 description = "Keep warming up each case until this much time has passed, however many runs that takes: the JIT "
-                        + "compiles a short case's paths only after several runs. Default: ${DEFAULT-VALUE}.")
+                        + "compiles a short case's paths only after several runs. At most 3600. Default: ${DEFAULT-VALUE}.")
         double warmupSeconds = 1.0;
 
         @Option(names = "--repeats", paramLabel = "N",
@@ -101,8 +105,9 @@ public final class BenchCommand implements CommandGroup {
             if (warmup < 0) {
                 throw bad("--warmup=" + warmup + " must be >= 0");
             }
-            if (!(warmupSeconds >= 0)) {
-                throw bad("--warmup-time=" + warmupSeconds + " must be >= 0 seconds");
+            if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
+                throw bad("--warmup-time=" + typed("--warmup-time", warmupSeconds) + " must be from 0 to " + MAX_WARMUP_SECONDS
+                        + " seconds: an hour of warm-up per case is more than any JIT needs");
             }
             if (repeats < 1) {
                 throw bad("--repeats=" + repeats + " must be >= 1");
@@ -181,6 +186,11 @@ public final class BenchCommand implements CommandGroup {
         /** Values {@code from} (inclusive) to {@code to} (exclusive) of every run. */
         static List<double[]> columns(List<double[]> runs, int from, int to) {
             return runs.stream().map(r -> Arrays.copyOfRange(r, from, to)).toList();
+        }
+
+        /** What the command line gave {@code option}, as typed, or {@code value} where it gave none. */
+        final String typed(String option, Object value) {
+            return Typed.value(spec.findOption(option)).orElse(String.valueOf(value));
         }
 
         final ParameterException bad(String message) {

@@ -122,7 +122,19 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "bench", "tasks", "--warmup-time", "-1");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--warmup-time=-1.0 must be >= 0 seconds");
+        assertThat(err.toString()).contains("--warmup-time=-1 must be from 0 to 3600 seconds");
+    }
+
+    @Test
+    void aWarmUpTimeThatIsNotFiniteOrAboveAnHourIsRefused() {
+        for (String seconds : List.of("Infinity", "NaN", "1e10", "3600.5")) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "tasks", "--warmup-time", seconds);
+            assertThat(code).as(seconds).isEqualTo(2);
+            assertThat(out.toString()).as(seconds).isEmpty();
+            assertThat(err.toString()).as(seconds).startsWith("kairos: --warmup-time=" + seconds + " must be from 0 to 3600 seconds");
+        }
     }
 
     @Test
