@@ -46,8 +46,16 @@ public final class RuntimeOptions {
         return mixin;
     }
 
-    /** The configuration these options ask for. @throws ParameterException if --cpus is out of bounds */
+    /**
+     * The configuration these options ask for.
+     *
+     * @throws ParameterException if --max-cpus or --cpus is out of bounds
+     */
     public KairosConfig config() {
+        if (maxCpus < 1) {
+            throw new ParameterException(cpusOption.command().commandLine(), "--max-cpus=" + maxCpus
+                    + " must be >= 1: it is the most --cpus accepts, and a runtime needs at least one CPU processor");
+        }
         if (cpus < 1) {
             throw new ParameterException(cpusOption.command().commandLine(), "--cpus=" + cpus + " must be at least 1");
         }
