@@ -2,6 +2,7 @@ package dev.kairos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +21,16 @@ class RuntimeOptionsTest {
             assertUsageError(Cli.run("run", "deferred-allocation", "--max-cpus", max, "--cuda", "off"), "--max-cpus=" + max + " must be >= 1");
             assertUsageError(Cli.run("bench", "tasks", "--max-cpus", max, "--cuda", "off"), "--max-cpus=" + max + " must be >= 1");
         }
+    }
+
+    @Test
+    void sysmemAboveThePhysicalMemoryIsRefusedNamingBothInReadableUnits() {
+        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        String human = Sizes.human(physical);
+        assertUsageError(Cli.run("run", "deferred-allocation", "--sysmem", "4096T", "--cuda", "off"),
+                "--sysmem=4096T (4.0 PiB) is more than this machine's physical memory (" + human + ", or its container's limit); lower --sysmem");
+        String justAbove = String.valueOf(physical + 1);
+        assertUsageError(Cli.run("bench", "tasks", "--sysmem", justAbove, "--cuda", "off"),
+                "--sysmem=" + justAbove + " (" + Sizes.human(physical + 1) + ") is more than this machine's physical memory (" + human);
     }
 }

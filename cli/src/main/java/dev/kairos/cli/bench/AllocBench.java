@@ -84,7 +84,7 @@ final class AllocBench extends BenchCommand.Benchmark {
         p.put("minBytes", minBytes);
         p.put("maxBytes", maxBytes);
         p.put("seed", seed);
-        p.put("sysmem", runtime.config().systemMemory());
+        p.put("sysmem", config().systemMemory());
         return p;
     }
 
@@ -96,7 +96,7 @@ final class AllocBench extends BenchCommand.Benchmark {
         if (minBytes < 8 || maxBytes < minBytes) {
             throw bad("--min-bytes=" + minBytes + " --max-bytes=" + maxBytes + ": need 8 <= min <= max");
         }
-        long capacity = runtime.config().systemMemory();
+        long capacity = config().systemMemory();
         if (maxBytes > capacity) {
             throw bad("--max-bytes=" + Sizes.describe(maxBytes) + " is more than --sysmem=" + Sizes.describe(capacity)
                     + "; raise --sysmem or lower --max-bytes");

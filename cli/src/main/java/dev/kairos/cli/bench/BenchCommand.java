@@ -1,6 +1,7 @@
 package dev.kairos.cli.bench;
 
 import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
 import dev.kairos.cli.CommandGroup;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
@@ -94,6 +95,9 @@ public final class BenchCommand implements CommandGroup {
         @Spec
         CommandSpec spec;
 
+        /** What the runtime options ask for, checked before anything is printed. */
+        private KairosConfig config;
+
         /** One run of a case: one value per metric of the case, in the case's order. */
         @FunctionalInterface
         interface Trial {
@@ -112,6 +116,7 @@ public final class BenchCommand implements CommandGroup {
             if (repeats < 1) {
                 throw bad("--repeats=" + repeats + " must be >= 1");
             }
+            config = runtime.config();
             checkParameters();
             Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
             PrintWriter out = spec.commandLine().getOut();
@@ -131,8 +136,13 @@ public final class BenchCommand implements CommandGroup {
         /** The benchmark's own parameters, in the order to print them. */
         abstract Map<String, Object> parameters();
 
-        /** Throws {@link #bad} for a parameter out of range. */
+        /** Throws {@link #bad} for a parameter out of range; {@link #config()} is known by then. */
         abstract void checkParameters();
+
+        /** The configuration the runtimes start with, once {@link #call} has checked the runtime options. */
+        final KairosConfig config() {
+            return config;
+        }
 
         /** Runs every case through {@link #run} and adds notes to the report. */
         abstract void measure(Report report) throws Exception;
@@ -144,7 +154,7 @@ public final class BenchCommand implements CommandGroup {
 
         /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
         final Kairos startRuntime(String variant) {
-            return Kairos.start(trace.apply(runtime.config(), variant));
+            return Kairos.start(trace.apply(config, variant));
         }
 
         /**

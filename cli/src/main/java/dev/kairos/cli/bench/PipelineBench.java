@@ -68,7 +68,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
         p.put("layout", layout.toString());
         p.put("processor", placement.processorName());
         p.put("memory", placement.memoryName());
-        p.put("cpus", runtime.config().cpuProcessors());
+        p.put("cpus", config().cpuProcessors());
         return p;
     }
 
