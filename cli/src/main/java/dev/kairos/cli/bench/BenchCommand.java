@@ -95,7 +95,7 @@ public final class BenchCommand implements CommandGroup {
         @Spec
         CommandSpec spec;
 
-        /** What the runtime options ask for, checked before anything is printed. */
+        /** What the runtime options ask for, checked before anything is printed, as {@link #configure} adjusts it. */
         private KairosConfig config;
 
         /** One run of a case: one value per metric of the case, in the case's order. */
@@ -116,7 +116,7 @@ public final class BenchCommand implements CommandGroup {
             if (repeats < 1) {
                 throw bad("--repeats=" + repeats + " must be >= 1");
             }
-            config = runtime.config();
+            config = configure(runtime.config());
             checkParameters();
             Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
             PrintWriter out = spec.commandLine().getOut();
@@ -139,7 +139,12 @@ public final class BenchCommand implements CommandGroup {
         /** Throws {@link #bad} for a parameter out of range; {@link #config()} is known by then. */
         abstract void checkParameters();
 
-        /** The configuration the runtimes start with, once {@link #call} has checked the runtime options. */
+        /** The configuration this benchmark's runtimes start with, from what the runtime options ask for: that, unless overridden. */
+        KairosConfig configure(KairosConfig options) {
+            return options;
+        }
+
+        /** The configuration the runtimes start with ({@link #configure}), once {@link #call} has checked the options. */
         final KairosConfig config() {
             return config;
         }

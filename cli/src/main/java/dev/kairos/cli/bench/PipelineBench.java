@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.Processor;
+import dev.kairos.cli.BatchBytes;
 import dev.kairos.cli.Layout;
 import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
@@ -77,9 +78,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
         if (batches < 1) {
             throw bad("--batches=" + batches + " must be >= 1");
         }
-        if (batchBytes < 0) {
-            throw bad("--batch-bytes=" + batchBytes + " must be >= 0");
-        }
+        BatchBytes.check(spec, batchBytes, List.of(layout), placement, config());
     }
 
     @Override
@@ -125,8 +124,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
             }
             this.plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eager);
             if (plan.instanceBytes() > mem.capacity()) {
-                throw bad("one batch's instance (" + Sizes.describe(plan.instanceBytes()) + ") does not fit in " + mem
-                        + " (capacity " + Sizes.describe(mem.capacity()) + "): raise the memory size or lower --batch-bytes");
+                throw bad(BatchBytes.doesNotFit(plan.instanceBytes(), mem));
             }
         }
 

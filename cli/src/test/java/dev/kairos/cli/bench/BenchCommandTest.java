@@ -1,8 +1,11 @@
 package dev.kairos.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.kairos.KairosConfig;
 import dev.kairos.cli.Main;
+import dev.kairos.cuda.CudaBackend;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -215,6 +218,67 @@ class BenchCommandTest {
         // 43 691 points: AoS moves 32 bytes a point (8 of them padding), SoA 24 (and the alignment of its second array).
         assertThat(run.out()).contains("bytes moved per pass: aos 1 398 112 bytes", "soa 1 048 624 bytes",
                 "times by the host's clock around each task's spawn and await");
+    }
+
+    @Test
+    void pipelineRefusesABatchLargerThanItsMemoryBeforePrintingAnything() {
+        Run run = bench("pipeline", "--batch-bytes", "1G");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("kairos: --batch-bytes=1G: one batch's instance, in aos, takes 1 431 655 776 bytes (1.3 GiB), "
+                + "more than --sysmem=67 108 864 bytes (64.0 MiB); raise --sysmem or lower --batch-bytes");
+    }
+
+    @Test
+    void aBatchAboveTheLargestMemoryIsRefusedWithTheLimit() {
+        for (String benchmark : List.of("pipeline", "bandwidth")) {
+            Run run = bench(benchmark, "--batch-bytes", "8388607T");
+            assertThat(run.exitCode()).as(benchmark).isEqualTo(2);
+            assertThat(run.out()).as(benchmark).isEmpty();
+            assertThat(run.err()).as(benchmark).startsWith("kairos: --batch-bytes=8388607T is above the limit of "
+                    + "4 611 686 018 427 387 904 bytes (4.0 EiB): one batch is one instance, and no memory holds more");
+        }
+    }
+
+    @Test
+    void whereTheInstanceMayGoToEitherMemoryItMustFitInOneAndTheMessageNamesBoth() {
+        Run run = bench("pipeline", "--processor", "auto", "--batch-bytes", "100M", "--fbmem", "64M");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        // SMALL turns CUDA off: then only SYSTEM memory is possible.
+        assertThat(run.err()).contains("more than --sysmem=67 108 864 bytes (64.0 MiB); raise --sysmem or lower --batch-bytes");
+        List<String> args = new ArrayList<>(List.of("bench", "pipeline", "--processor", "auto", "--batch-bytes", "100M",
+                "--sysmem", "64M", "--fbmem", "64M", "--cuda", "auto"));
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args.toArray(String[]::new));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("more than --sysmem=67 108 864 bytes (64.0 MiB) and --fbmem=67 108 864 bytes (64.0 MiB) "
+                + "(it goes to GPU_FB memory if there is a GPU, else to SYSTEM memory); raise --sysmem or --fbmem or lower --batch-bytes");
+    }
+
+    @Test
+    void aBatchThatFitsOnlyTheMemoryTheRuntimeDidNotChooseIsRefusedNamingTheOptionToRaise() {
+        assumeFalse(new CudaBackend().probe(KairosConfig.builder().build()).available(), "a GPU would take the batch: nothing to refuse");
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "bench", "pipeline",
+                "--processor", "auto", "--batch-bytes", "100M", "--sysmem", "64M", "--cuda", "auto", "--warmup", "0", "--repeats", "1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("one batch's instance (139 810 144 bytes (133.3 MiB)) does not fit in mem:sys (SYSTEM, "
+                + "capacity 67 108 864 bytes (64.0 MiB)): raise --sysmem or lower --batch-bytes");
+    }
+
+    @Test
+    void bandwidthSizesGpuMemoryToTheInstanceUnlessFbmemIsGiven() {
+        Run sized = bench("bandwidth", "--processor", "gpu");
+        assertThat(sized.out()).contains("fbmem=358612992"); // 341.3 MiB of AoS, in whole MiB
+        assertThat(sized.err()).contains("--processor gpu: no GPU processor");
+        Run given = bench("bandwidth", "--processor", "gpu", "--fbmem", "256M");
+        assertThat(given.exitCode()).isEqualTo(2);
+        assertThat(given.out()).isEmpty();
+        assertThat(given.err()).startsWith("kairos: --batch-bytes (default 256.0 MiB): one batch's instance, in aos, takes 357 913 952 "
+                + "bytes (341.3 MiB), more than --fbmem=268 435 456 bytes (256.0 MiB); raise --fbmem or lower --batch-bytes");
+        Run onCpu = bench("bandwidth", "--batch-bytes", "1M");
+        assertThat(onCpu.json()).extracting("parameters").asInstanceOf(InstanceOfAssertFactories.MAP).doesNotContainKey("fbmem");
     }
 
     @Test
