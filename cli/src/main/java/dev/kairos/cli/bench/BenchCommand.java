@@ -90,13 +90,23 @@ public final class BenchCommand implements CommandGroup {
         final TraceOption trace = new TraceOption();
 
         @Mixin
-        CommandSpec traceOption = trace.mixin();
+        CommandSpec traceOption;
 
         @Spec
         CommandSpec spec;
 
         /** What the runtime options ask for, checked before anything is printed, as {@link #configure} adjusts it. */
         private KairosConfig config;
+
+        /** A benchmark that starts one runtime. */
+        Benchmark() {
+            this(false);
+        }
+
+        /** With {@code eagerRuntime}, a benchmark that also starts the eager loop's runtime ({@code startRuntime("eager")}). */
+        Benchmark(boolean eagerRuntime) {
+            traceOption = eagerRuntime ? trace.mixin() : trace.oneRuntimeMixin();
+        }
 
         /** One run of a case: one value per metric of the case, in the case's order. */
         @FunctionalInterface

@@ -56,6 +56,10 @@ final class PipelineBench extends BenchCommand.Benchmark {
     @Mixin
     CommandSpec placementOptions = placement.mixin();
 
+    PipelineBench() {
+        super(true);
+    }
+
     @Override
     String title() {
         return Sizes.group(batches) + " batches of " + Sizes.describe(batchBytes) + ", deferred vs eager allocation";

@@ -282,6 +282,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void theTraceOptionSpeaksOfASecondRuntimeOnlyWhereThereIsOne() {
+        for (String benchmark : List.of("tasks", "events-fan", "events-latency", "alloc", "bandwidth")) {
+            assertThat(help("bench", benchmark, "--help")).as(benchmark).contains("--trace=FILE").doesNotContain("eager");
+        }
+        assertThat(help("bench", "pipeline", "--help").replaceAll("\\s+", " "))
+                .contains("Where the eager loop runs on a second runtime, that one writes beside it", "t-eager.json");
+    }
+
+    private static String help(String... args) {
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
+        assertThat(code).as(String.join(" ", args)).isZero();
+        return out.toString();
+    }
+
+    @Test
     void mainRegistersTheBenchCommand() {
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "bench", "tasks", "--help");
