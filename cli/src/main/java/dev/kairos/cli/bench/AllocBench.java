@@ -53,11 +53,11 @@ final class AllocBench extends BenchCommand.Benchmark {
     @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
     int ops = 1_000_000;
 
-    @Option(names = "--live", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--live", paramLabel = "N", split = ",",
             description = "Live instance counts of the fragmented cases. Default: 1000,10000,100000.")
     int[] live = {1_000, 10_000, 100_000};
 
-    @Option(names = "--waiting", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--waiting", paramLabel = "N", split = ",",
             description = "Accepted allocations of the pressure cases. Default: 1000,10000,100000.")
     int[] waiting = {1_000, 10_000, 100_000};
 

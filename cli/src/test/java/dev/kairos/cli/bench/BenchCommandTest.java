@@ -290,6 +290,11 @@ class BenchCommandTest {
                 .contains("Where the eager loop runs on a second runtime, that one writes beside it", "t-eager.json");
     }
 
+    @Test
+    void aListOptionsLabelShowsItsSeparatorOnce() {
+        assertThat(help("bench", "alloc", "--help")).contains("[--live=N[,N...]]...", "--waiting=N[,N...]").doesNotContain("[,N[,N");
+    }
+
     private static String help(String... args) {
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
