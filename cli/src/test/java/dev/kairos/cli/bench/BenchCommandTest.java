@@ -295,6 +295,17 @@ class BenchCommandTest {
         assertThat(help("bench", "alloc", "--help")).contains("[--live=N[,N...]]...", "--waiting=N[,N...]").doesNotContain("[,N[,N");
     }
 
+    @Test
+    void helpFollowsAGroupToTheCommandNamedAfterIt() {
+        assertThat(help("help", "bench", "tasks")).isEqualTo(help("bench", "tasks", "--help")).contains("Usage: kairos bench tasks");
+        assertThat(help("bench", "help", "tasks")).isEqualTo(help("bench", "tasks", "--help"));
+        assertThat(help("help", "bench")).isEqualTo(help("bench", "--help"));
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "help", "bench", "nope");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("kairos: Unknown subcommand 'nope'.");
+    }
+
     private static String help(String... args) {
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
