@@ -118,6 +118,13 @@ final class BandwidthBench extends BenchCommand.Benchmark {
         if (batchBytes < 24) {
             throw bad("--batch-bytes=" + typed("--batch-bytes", batchBytes) + " must be >= 24 (one point)");
         }
+        for (int i = 0; i < layouts.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (layouts[i] == layouts[j]) {
+                    throw bad("--layout names " + layouts[i] + " twice: each layout is one case, measured once; name it once");
+                }
+            }
+        }
         BatchBytes.check(spec, batchBytes, List.of(layouts), placement, config());
     }
 

@@ -282,6 +282,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void bandwidthRefusesALayoutNamedTwice() {
+        Run run = bench("bandwidth", "--batch-bytes", "1M", "--layout", "aos,soa,aos");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("kairos: --layout names aos twice");
+    }
+
+    @Test
     void theTraceOptionSpeaksOfASecondRuntimeOnlyWhereThereIsOne() {
         for (String benchmark : List.of("tasks", "events-fan", "events-latency", "alloc", "bandwidth")) {
             assertThat(help("bench", benchmark, "--help")).as(benchmark).contains("--trace=FILE").doesNotContain("eager");
