@@ -79,8 +79,8 @@ final class AllocBench extends BenchCommand.Benchmark {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("ops", ops);
-        p.put("live", Arrays.toString(live));
-        p.put("waiting", Arrays.toString(waiting));
+        p.put("live", Arrays.stream(live).boxed().toList());
+        p.put("waiting", Arrays.stream(waiting).boxed().toList());
         p.put("minBytes", minBytes);
         p.put("maxBytes", maxBytes);
         p.put("seed", seed);

@@ -104,7 +104,7 @@ final class BandwidthBench extends BenchCommand.Benchmark {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("batchBytes", batchBytes);
-        p.put("layouts", Arrays.toString(layouts));
+        p.put("layouts", Arrays.stream(layouts).map(Layout::toString).toList());
         p.put("processor", placement.processorName());
         p.put("memory", placement.memoryName());
         if (BatchBytes.memories(placement, config()).contains(MemoryKind.GPU_FB)) {

@@ -290,6 +290,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void listParametersAreJsonArrays() {
+        Run bandwidth = bench("bandwidth", "--batch-bytes", "1M", "--layout", "soa");
+        assertThat(bandwidth.json()).extracting("parameters").asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("layouts", List.of("soa"));
+        Run alloc = bench("alloc", "--ops", "100", "--live", "10,20", "--waiting", "10");
+        assertThat(alloc.json()).extracting("parameters").asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("live", List.of(10.0, 20.0)).containsEntry("waiting", List.of(10.0));
+    }
+
+    @Test
     void theTraceOptionSpeaksOfASecondRuntimeOnlyWhereThereIsOne() {
         for (String benchmark : List.of("tasks", "events-fan", "events-latency", "alloc", "bandwidth")) {
             assertThat(help("bench", benchmark, "--help")).as(benchmark).contains("--trace=FILE").doesNotContain("eager");
