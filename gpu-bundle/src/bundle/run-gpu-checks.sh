@@ -122,9 +122,9 @@ for batches in 2 1000; do
 done
 
 # ---------------------------------------------------------------- 3. the bandwidth benchmark
-section "3. kairos bench bandwidth --processor gpu --fbmem 512M"
+section "3. kairos bench bandwidth --processor gpu"
 # Its table goes to standard output; standard error holds the progress bar, and the reason if it fails.
-kairos bench bandwidth --processor gpu --fbmem 512M > "$reports/bench-bandwidth.log" 2> "$reports/bench-bandwidth.err"
+kairos bench bandwidth --processor gpu > "$reports/bench-bandwidth.log" 2> "$reports/bench-bandwidth.err"
 status=$?
 tee -a "$report" < "$reports/bench-bandwidth.log"
 if [ "$status" -ne 0 ]; then

@@ -10,6 +10,7 @@ module dev.kairos.cli {
     requires dev.kairos.tutorials;
     requires info.picocli;
     requires java.management;
+    requires jdk.management;
     requires me.tongfei.progressbar;
     requires tools.jackson.core;
 

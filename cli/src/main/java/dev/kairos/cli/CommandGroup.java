@@ -18,8 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * full, which costs little; an annotated one is read by reflection only when the arguments select
  * it, and is otherwise a name with its usage header and description, which is all a group's usage
  * help, picocli's suggestions for a mistyped name and the {@code help} command's listing read.
- * {@code help NAME} selects NAME, so that its usage is the full one; picocli's {@code help} command
- * itself is built only when it is the name given, and is otherwise an outline with its header.
+ * {@code help NAME} selects NAME, and {@code help GROUP NAME} both, so that its usage is the full one;
+ * the {@code help} command itself ({@link NestedHelpCommand}) is built only when it is the name given,
+ * and is otherwise an outline with its header.
  *
  * <p>A group's subcommands take no options before the subcommand's name other than the standard
  * help options, so the first argument that does not start with {@code -} is the name.
@@ -46,8 +47,8 @@ public interface CommandGroup {
         }
     }
 
-    /** picocli's {@code help} command, listed by every group. */
-    Subcommand HELP = Subcommand.annotated(CommandLine.HelpCommand.class);
+    /** The {@code help} command ({@link NestedHelpCommand}), listed by every group. */
+    Subcommand HELP = Subcommand.annotated(NestedHelpCommand.class);
 
     /** The command line of {@code root} with the subcommands {@code args} select built in full. */
     static CommandLine build(CommandSpec root, String... args) {
@@ -74,8 +75,8 @@ public interface CommandGroup {
                 CommandSpec spec = coded.spec().get();
                 line.addSubcommand(spec.name(), new CommandLine(spec));
                 name = spec.name();
-            } else if (((Subcommand.Annotated) sub).type() == CommandLine.HelpCommand.class && !helpAsked) {
-                // picocli's header, written here so that listing `help` reads no annotation.
+            } else if (((Subcommand.Annotated) sub).type() == NestedHelpCommand.class && !helpAsked) {
+                // The help command's header, written here so that listing `help` reads no annotation.
                 CommandSpec outline = CommandSpec.create().name("help");
                 outline.usageMessage().header(Specs.HELP_COMMAND_HEADER);
                 line.addSubcommand("help", outline);
@@ -89,7 +90,7 @@ public interface CommandGroup {
         }
     }
 
-    /** Adds {@code type} in full if it is {@code selected} or picocli's {@code help}, else its outline; returns its name. */
+    /** Adds {@code type} in full if it is {@code selected} or the {@code help} command, else its outline; returns its name. */
     private static String addAnnotated(CommandLine line, Class<?> type, String selected) {
         Command command = type.getAnnotation(Command.class);
         if (command == null) {
@@ -97,7 +98,7 @@ public interface CommandGroup {
                     + line.getCommandName() + " but has no @Command annotation");
         }
         String name = command.name();
-        if (name.equals(selected) || type == CommandLine.HelpCommand.class) {
+        if (name.equals(selected) || type == NestedHelpCommand.class) {
             line.addSubcommand(name, type);
         } else {
             CommandSpec outline = CommandSpec.create().name(name);

@@ -2,6 +2,7 @@ package dev.kairos.cli;
 
 import dev.kairos.CudaMode;
 import dev.kairos.KairosConfig;
+import java.lang.management.ManagementFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -20,8 +21,9 @@ public final class RuntimeOptions {
     CudaMode cuda = CudaMode.AUTO;
     boolean noPressureDeferral;
 
-    /** {@code --cpus} once a command holds it: its command line is where a bad value is reported. */
+    /** {@code --cpus} and {@code --sysmem} once a command holds them: its command line is where a bad value is reported. */
     private OptionSpec cpusOption;
+    private OptionSpec sysmemOption;
 
     /** The options, bound to this object's fields, for a command to add as a mixin. */
     public CommandSpec mixin() {
@@ -32,8 +34,10 @@ public final class RuntimeOptions {
         mixin.addOption(Specs.option("--max-cpus", int.class, () -> maxCpus, v -> maxCpus = v).paramLabel("N")
                 .description("The most --cpus accepts: each CPU processor is a worker that spins when idle, so far more than cores is "
                         + "almost always a mistake. Default: 4 x cores (here: ${DEFAULT-VALUE}).").build());
-        mixin.addOption(Specs.option("--sysmem", long.class, () -> sysmem, v -> sysmem = v).paramLabel("SIZE").converters(new Sizes())
-                .description("Bytes of SYSTEM memory, e.g. 512M, 1G, 1398112. Default: 512M.").build());
+        sysmemOption = Specs.option("--sysmem", long.class, () -> sysmem, v -> sysmem = v).paramLabel("SIZE").converters(new Sizes())
+                .description("Bytes of SYSTEM memory, e.g. 512M, 1G, 1398112; at most the machine's physical memory. Default: 512M.")
+                .build();
+        mixin.addOption(sysmemOption);
         mixin.addOption(Specs.option("--fbmem", long.class, () -> fbmem, v -> fbmem = v).paramLabel("SIZE").converters(new Sizes())
                 .description("Bytes of GPU_FB memory per GPU. Default: 256M.").build());
         mixin.addOption(Specs.option("--zcmem", long.class, () -> zcmem, v -> zcmem = v).paramLabel("SIZE").converters(new Sizes())
@@ -46,8 +50,16 @@ public final class RuntimeOptions {
         return mixin;
     }
 
-    /** The configuration these options ask for. @throws ParameterException if --cpus is out of bounds */
+    /**
+     * The configuration these options ask for.
+     *
+     * @throws ParameterException if --max-cpus or --cpus is out of bounds, or --sysmem is more than the machine has
+     */
     public KairosConfig config() {
+        if (maxCpus < 1) {
+            throw new ParameterException(cpusOption.command().commandLine(), "--max-cpus=" + maxCpus
+                    + " must be >= 1: it is the most --cpus accepts, and a runtime needs at least one CPU processor");
+        }
         if (cpus < 1) {
             throw new ParameterException(cpusOption.command().commandLine(), "--cpus=" + cpus + " must be at least 1");
         }
@@ -55,6 +67,15 @@ public final class RuntimeOptions {
             throw new ParameterException(cpusOption.command().commandLine(), "--cpus=" + cpus + " is above the limit of " + maxCpus
                     + " (--max-cpus; the default is 4 x " + Runtime.getRuntime().availableProcessors()
                     + " cores): each CPU processor is a worker thread; raise --max-cpus to run more");
+        }
+        // Only a size above the default is checked: the lookup loads java.management, 80 ms of a start.
+        if (sysmem > KairosConfig.DEFAULT_SYSTEM_MEMORY) {
+            long physical = physicalMemory();
+            if (sysmem > physical) {
+                throw new ParameterException(sysmemOption.command().commandLine(), "--sysmem=" + Typed.value(sysmemOption).orElse(String.valueOf(sysmem)) + " ("
+                        + Sizes.human(sysmem) + ") is more than this machine's physical memory (" + Sizes.human(physical)
+                        + ", or its container's limit); lower --sysmem");
+            }
         }
         return KairosConfig.builder()
                 .cpuProcessors(cpus)
@@ -65,6 +86,11 @@ public final class RuntimeOptions {
                 .cuda(cuda)
                 .deferredAllocation(!noPressureDeferral)
                 .build();
+    }
+
+    /** The bytes of physical memory the JVM sees: the machine's, or its container's limit. */
+    private static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     /** Lower-case names on the command line. */

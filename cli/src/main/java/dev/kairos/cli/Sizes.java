@@ -45,7 +45,7 @@ public final class Sizes implements ITypeConverter<Long> {
 
     /** {@code 1.3 MiB}. */
     public static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double v = bytes;
         int u = 0;
         while (v >= 1024 && u < units.length - 1) {

@@ -8,20 +8,33 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code --trace FILE}: where a command's runtime writes its timeline; a mixin built in code, added as
  * {@link RuntimeOptions} is. A command that starts several
- * runtimes at once (deferred and eager) gives each but the first a variant, written beside FILE
- * with the variant before the extension: {@code t.json}, {@code t-eager.json}.
+ * runtimes (deferred and eager) gives each but the first a variant, written beside FILE with the
+ * variant before the extension: {@code t.json}, {@code t-eager.json}; the option's help says so only
+ * on such a command ({@link #mixin()} against {@link #oneRuntimeMixin()}).
  */
 public final class TraceOption {
     Path file;
 
-    /** The option, bound to this object's field, for a command to add as a mixin (built in code: {@link Specs}). */
+    /**
+     * The option of a command that may also run the eager loop on a second runtime, bound to this
+     * object's field, for a command to add as a mixin (built in code: {@link Specs}).
+     */
     public CommandSpec mixin() {
+        return mixin(" Where the eager loop runs on a second runtime, that one writes beside it, -eager before the extension "
+                + "(t.json, t-eager.json).");
+    }
+
+    /** The option of a command that starts one runtime, as {@link #mixin()} gives it. */
+    public CommandSpec oneRuntimeMixin() {
+        return mixin("");
+    }
+
+    private CommandSpec mixin(String secondRuntime) {
         CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
         mixin.addOption(Specs.option("--trace", Path.class, () -> file, v -> file = v).paramLabel("FILE")
                 .description("Write the run's timeline to FILE, in the Trace Event Format that ui.perfetto.dev and chrome://tracing "
                         + "open: a track per processor with a slice per task, per memory its instances and bytes in use, the "
-                        + "allocation decisions, copies and fills. A second runtime (the eager one) writes beside it, -eager before the "
-                        + "extension (t.json, t-eager.json). Off by default.").build());
+                        + "allocation decisions, copies and fills." + secondRuntime + " Off by default.").build());
         return mixin;
     }
 

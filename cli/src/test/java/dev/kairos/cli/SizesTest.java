@@ -29,5 +29,7 @@ class SizesTest {
     void numbersPrintGroupedWithAHumanSize() {
         assertThat(Sizes.describe(1_398_112)).isEqualTo("1 398 112 bytes (1.3 MiB)");
         assertThat(Sizes.describe(100)).isEqualTo("100 bytes");
+        assertThat(Sizes.human(4096L << 40)).isEqualTo("4.0 PiB");
+        assertThat(Sizes.human(Long.MAX_VALUE)).isEqualTo("8.0 EiB");
     }
 }

@@ -46,7 +46,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void createMemories(MemoryPhase machine) {
         long bytes = machine.config().systemMemory();
-        systemMemory = NativeHostMemory.allocate(bytes, CACHE_LINE, "SYSTEM memory");
+        systemMemory = NativeHostMemory.allocate(bytes, CACHE_LINE, "SYSTEM memory (KairosConfig systemMemory)");
         sys = machine.addMemory(MemoryKind.SYSTEM, "sys", new MemoryStorage(bytes, CACHE_LINE, systemMemory.segment(), 0));
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Locale;
 
 /**
  * Host memory from the C library's {@code calloc}, freed with {@code free}.
@@ -45,6 +46,7 @@ final class NativeHostMemory implements AutoCloseable {
     /**
      * {@code bytes} zeroed bytes whose first byte is aligned to {@code alignment}.
      *
+     * @param purpose what the bytes are for, and the setting that sizes them, for the message if they cannot be had
      * @throws KairosException if the C library cannot provide them
      */
     static NativeHostMemory allocate(long bytes, long alignment, String purpose) {
@@ -56,13 +58,25 @@ final class NativeHostMemory implements AutoCloseable {
             throw new KairosException("could not allocate " + purpose + ": calloc(" + total + ") failed", t);
         }
         if (base.equals(MemorySegment.NULL)) {
-            throw new KairosException("could not allocate " + purpose + ": requested=" + bytes
-                    + " bytes, and the C library returned no memory; lower the size");
+            throw new KairosException("could not allocate " + purpose + ": calloc returned no memory for " + bytes + " bytes ("
+                    + human(bytes) + "), more than the machine, or the limits set on this process, can give; configure less");
         }
         long skip = (alignment - base.address() % alignment) % alignment;
         Arena scope = Arena.ofShared();
         MemorySegment segment = base.reinterpret(total, scope, null).asSlice(skip, bytes);
         return new NativeHostMemory(base, scope, segment);
+    }
+
+    /** {@code 1.5 GiB}: the size in the largest binary unit it reaches, for a reader of the message. */
+    private static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     MemorySegment segment() {

@@ -48,4 +48,16 @@ class GpuBandwidthBenchTest {
         }
         assertThat(out.toString()).contains("(GPU), instance in mem:", "times on the device, by CUDA events around each task's kernels or copy");
     }
+
+    /** The default batch (256 MiB of fields, 341.3 MiB in AoS) is more than the default GPU_FB (256 MiB) holds. */
+    @Test
+    void theDefaultSizeRunsWithoutFbmemInGpuMemorySizedToTheInstance() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "bench", "bandwidth", "--processor", "gpu", "--layout", "aos", "--warmup", "0", "--warmup-time", "0", "--repeats", "1");
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        assertThat(out.toString()).contains("fbmem=358612992", "bytes moved per pass: aos 357 913 952 bytes (341.3 MiB)",
+                "instance in mem:gpu0.fb");
+    }
 }

@@ -53,11 +53,11 @@ final class AllocBench extends BenchCommand.Benchmark {
     @Option(names = "--ops", paramLabel = "N", description = "Create + destroy pairs per run. Default: ${DEFAULT-VALUE}.")
     int ops = 1_000_000;
 
-    @Option(names = "--live", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--live", paramLabel = "N", split = ",",
             description = "Live instance counts of the fragmented cases. Default: 1000,10000,100000.")
     int[] live = {1_000, 10_000, 100_000};
 
-    @Option(names = "--waiting", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--waiting", paramLabel = "N", split = ",",
             description = "Accepted allocations of the pressure cases. Default: 1000,10000,100000.")
     int[] waiting = {1_000, 10_000, 100_000};
 
@@ -79,12 +79,12 @@ final class AllocBench extends BenchCommand.Benchmark {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("ops", ops);
-        p.put("live", Arrays.toString(live));
-        p.put("waiting", Arrays.toString(waiting));
+        p.put("live", Arrays.stream(live).boxed().toList());
+        p.put("waiting", Arrays.stream(waiting).boxed().toList());
         p.put("minBytes", minBytes);
         p.put("maxBytes", maxBytes);
         p.put("seed", seed);
-        p.put("sysmem", runtime.config().systemMemory());
+        p.put("sysmem", config().systemMemory());
         return p;
     }
 
@@ -96,21 +96,37 @@ final class AllocBench extends BenchCommand.Benchmark {
         if (minBytes < 8 || maxBytes < minBytes) {
             throw bad("--min-bytes=" + minBytes + " --max-bytes=" + maxBytes + ": need 8 <= min <= max");
         }
-        long capacity = runtime.config().systemMemory();
+        long capacity = config().systemMemory();
+        if (maxBytes > capacity) {
+            throw bad("--max-bytes=" + Sizes.describe(maxBytes) + " is more than --sysmem=" + Sizes.describe(capacity)
+                    + "; raise --sysmem or lower --max-bytes");
+        }
         for (int n : live) {
+            if (n < 1) {
+                throw bad("--live=" + n + " must be >= 1");
+            }
             // Each instance is placed on a cache line (64 bytes), so it may take up to 63 bytes more.
-            long worst = (n + 1L) * (maxBytes + 63);
-            if (n < 1 || worst > capacity) {
-                throw bad("--live=" + n + " must be >= 1 and fit: " + n + " x " + maxBytes + " bytes (+ alignment) = " + worst
-                        + " bytes > --sysmem=" + capacity + "; raise --sysmem or lower --max-bytes");
+            long worst = atMostMaxLong(n + 1L, maxBytes + 63);
+            if (worst > capacity) {
+                throw bad("--live=" + n + " does not fit: " + Sizes.group(n + 1L) + " x (" + Sizes.group(maxBytes) + " + 63) bytes = "
+                        + Sizes.describe(worst) + " > --sysmem=" + Sizes.describe(capacity) + " (the live instances and one "
+                        + "more, each of --max-bytes and its alignment); raise --sysmem or lower --max-bytes or --live");
             }
         }
         for (int n : waiting) {
-            if (n < 1 || n * SLOT >= capacity) {
-                throw bad("--waiting=" + n + " must be >= 1 and leave room for the filler: " + n + " x " + SLOT + " bytes >= --sysmem="
-                        + capacity + "; raise --sysmem or lower --waiting");
+            if (n < 1) {
+                throw bad("--waiting=" + n + " must be >= 1");
+            }
+            if (n * SLOT >= capacity) {
+                throw bad("--waiting=" + n + " leaves no room for the filler: " + Sizes.group(n) + " x " + SLOT + " bytes = "
+                        + Sizes.describe(n * SLOT) + " >= --sysmem=" + Sizes.describe(capacity) + "; raise --sysmem or lower --waiting");
             }
         }
+    }
+
+    /** {@code count x each}, or {@link Long#MAX_VALUE} where the product is larger. */
+    private static long atMostMaxLong(long count, long each) {
+        return count > Long.MAX_VALUE / each ? Long.MAX_VALUE : count * each;
     }
 
     @Override

@@ -2,15 +2,19 @@ package dev.kairos.cli.bench;
 
 import dev.kairos.Event;
 import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
 import dev.kairos.Memory;
+import dev.kairos.MemoryKind;
 import dev.kairos.Processor;
 import dev.kairos.ProcessorKind;
 import dev.kairos.RegionInstance;
 import dev.kairos.TaskId;
 import dev.kairos.TaskVariant;
+import dev.kairos.cli.BatchBytes;
 import dev.kairos.cli.Layout;
 import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
+import dev.kairos.cli.Typed;
 import dev.kairos.tutorials.DeferredAllocation;
 import dev.kairos.tutorials.DeferredAllocation.Batch;
 import java.lang.foreign.Arena;
@@ -57,7 +61,8 @@ import picocli.CommandLine.Option;
             "GPU (--processor gpu): the tutorial's GPU kernels over an instance in GPU_FB, and cuMemcpyAsync of the "
                     + "instance's bytes to a scratch device buffer; each timed on the device by CUDA events recorded just before "
                     + "and after its kernels or its copy, so task start-up and completion tracking are not counted. No fill or "
-                    + "read pass on a GPU. The default size needs --fbmem 512M.",
+                    + "read pass on a GPU. Unless --fbmem is given, GPU_FB memory is sized to the instance (342 MiB at the "
+                    + "default size; the instance is all it holds).",
             "Figures per layout, in GB/s of bytes moved: writer and fill, and writer / fill; reader and read pass, and reader / "
                     + "read; writer+reader (2 x bytes / both runs) and copy (2 x bytes, read + written / its run), and "
                     + "writer+reader / copy; on a CPU also fill+read (2 x bytes / both plain passes), fill+read / copy and "
@@ -99,17 +104,45 @@ final class BandwidthBench extends BenchCommand.Benchmark {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("batchBytes", batchBytes);
-        p.put("layouts", Arrays.toString(layouts));
+        p.put("layouts", Arrays.stream(layouts).map(Layout::toString).toList());
         p.put("processor", placement.processorName());
         p.put("memory", placement.memoryName());
+        if (BatchBytes.memories(placement, config()).contains(MemoryKind.GPU_FB)) {
+            p.put("fbmem", config().gpuFramebufferMemory());
+        }
         return p;
     }
 
     @Override
     void checkParameters() {
         if (batchBytes < 24) {
-            throw bad("--batch-bytes=" + batchBytes + " must be >= 24 (one point)");
+            throw bad("--batch-bytes=" + typed("--batch-bytes", batchBytes) + " must be >= 24 (one point)");
         }
+        for (int i = 0; i < layouts.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (layouts[i] == layouts[j]) {
+                    throw bad("--layout names " + layouts[i] + " twice: each layout is one case, measured once; name it once");
+                }
+            }
+        }
+        BatchBytes.check(spec, batchBytes, List.of(layouts), placement, config());
+    }
+
+    /**
+     * Without {@code --fbmem}, GPU_FB memory is sized to the largest instance, whole MiB, where the
+     * instance may go there: it is all that memory holds, and the default size (256 MiB) holds no
+     * instance of the default batch (341 MiB in AoS). A batch above {@link BatchBytes#MAX} has no
+     * size; {@link #checkParameters} refuses it.
+     */
+    @Override
+    KairosConfig configure(KairosConfig options) {
+        if (Typed.value(spec.findOption("--fbmem")).isPresent()
+                || !BatchBytes.memories(placement, options).contains(MemoryKind.GPU_FB) || batchBytes > BatchBytes.MAX) {
+            return options;
+        }
+        long largest = Arrays.stream(layouts).mapToLong(layout -> BatchBytes.instanceBytes(batchBytes, layout)).max().orElseThrow();
+        long mib = 1L << 20;
+        return options.toBuilder().gpuFramebufferMemory((largest + mib - 1) / mib * mib).build();
     }
 
     @Override
@@ -123,8 +156,7 @@ final class BandwidthBench extends BenchCommand.Benchmark {
                 DeferredAllocation.Plan plan = new DeferredAllocation.Plan(proc, mem, 1, batchBytes, layout.blockSize(), false);
                 long bytes = plan.instanceBytes();
                 if (bytes > mem.capacity()) {
-                    throw bad("the instance (" + Sizes.describe(bytes) + ", " + layout + ") does not fit in " + mem
-                            + " (capacity " + Sizes.describe(mem.capacity()) + "): raise the memory size or lower --batch-bytes");
+                    throw bad(BatchBytes.doesNotFit(bytes, mem));
                 }
                 RegionInstance instance = RegionInstance.create(mem, plan.bounds(), DeferredAllocation.FIELD_SIZES,
                         layout.blockSize(), Event.NO_EVENT);

@@ -1,11 +1,13 @@
 package dev.kairos.cli.bench;
 
 import dev.kairos.Kairos;
+import dev.kairos.KairosConfig;
 import dev.kairos.cli.CommandGroup;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
 import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
+import dev.kairos.cli.Typed;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,9 +66,12 @@ public final class BenchCommand implements CommandGroup {
                 description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
         int warmup = 3;
 
+        /** The most {@code --warmup-time}: an hour per case. */
+        static final int MAX_WARMUP_SECONDS = 3600;
+
         @Option(names = "--warmup-time", paramLabel = "SECONDS",
                 description = "Keep warming up each case until this much time has passed, however many runs that takes: the JIT "
-                        + "compiles a short case's paths only after several runs. Default: ${DEFAULT-VALUE}.")
+                        + "compiles a short case's paths only after several runs. At most 3600. Default: ${DEFAULT-VALUE}.")
         double warmupSeconds = 1.0;
 
         @Option(names = "--repeats", paramLabel = "N",
@@ -85,10 +90,23 @@ public final class BenchCommand implements CommandGroup {
         final TraceOption trace = new TraceOption();
 
         @Mixin
-        CommandSpec traceOption = trace.mixin();
+        CommandSpec traceOption;
 
         @Spec
         CommandSpec spec;
+
+        /** What the runtime options ask for, checked before anything is printed, as {@link #configure} adjusts it. */
+        private KairosConfig config;
+
+        /** A benchmark that starts one runtime. */
+        Benchmark() {
+            this(false);
+        }
+
+        /** With {@code eagerRuntime}, a benchmark that also starts the eager loop's runtime ({@code startRuntime("eager")}). */
+        Benchmark(boolean eagerRuntime) {
+            traceOption = eagerRuntime ? trace.mixin() : trace.oneRuntimeMixin();
+        }
 
         /** One run of a case: one value per metric of the case, in the case's order. */
         @FunctionalInterface
@@ -101,12 +119,14 @@ public final class BenchCommand implements CommandGroup {
             if (warmup < 0) {
                 throw bad("--warmup=" + warmup + " must be >= 0");
             }
-            if (!(warmupSeconds >= 0)) {
-                throw bad("--warmup-time=" + warmupSeconds + " must be >= 0 seconds");
+            if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
+                throw bad("--warmup-time=" + typed("--warmup-time", warmupSeconds) + " must be from 0 to " + MAX_WARMUP_SECONDS
+                        + " seconds: an hour of warm-up per case is more than any JIT needs");
             }
             if (repeats < 1) {
                 throw bad("--repeats=" + repeats + " must be >= 1");
             }
+            config = configure(runtime.config());
             checkParameters();
             Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
             PrintWriter out = spec.commandLine().getOut();
@@ -126,8 +146,18 @@ public final class BenchCommand implements CommandGroup {
         /** The benchmark's own parameters, in the order to print them. */
         abstract Map<String, Object> parameters();
 
-        /** Throws {@link #bad} for a parameter out of range. */
+        /** Throws {@link #bad} for a parameter out of range; {@link #config()} is known by then. */
         abstract void checkParameters();
+
+        /** The configuration this benchmark's runtimes start with, from what the runtime options ask for: that, unless overridden. */
+        KairosConfig configure(KairosConfig options) {
+            return options;
+        }
+
+        /** The configuration the runtimes start with ({@link #configure}), once {@link #call} has checked the options. */
+        final KairosConfig config() {
+            return config;
+        }
 
         /** Runs every case through {@link #run} and adds notes to the report. */
         abstract void measure(Report report) throws Exception;
@@ -139,7 +169,7 @@ public final class BenchCommand implements CommandGroup {
 
         /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
         final Kairos startRuntime(String variant) {
-            return Kairos.start(trace.apply(runtime.config(), variant));
+            return Kairos.start(trace.apply(config, variant));
         }
 
         /**
@@ -181,6 +211,11 @@ public final class BenchCommand implements CommandGroup {
         /** Values {@code from} (inclusive) to {@code to} (exclusive) of every run. */
         static List<double[]> columns(List<double[]> runs, int from, int to) {
             return runs.stream().map(r -> Arrays.copyOfRange(r, from, to)).toList();
+        }
+
+        /** What the command line gave {@code option}, as typed, or {@code value} where it gave none. */
+        final String typed(String option, Object value) {
+            return Typed.value(spec.findOption(option)).orElse(String.valueOf(value));
         }
 
         final ParameterException bad(String message) {

@@ -4,9 +4,11 @@ import dev.kairos.Event;
 import dev.kairos.Kairos;
 import dev.kairos.UserEvent;
 import dev.kairos.cli.Sizes;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,9 @@ import picocli.CommandLine.Option;
             "  fan  Realm's event_ubench FAN: SAMPLES samples, each a start event (triggered by the root) fanning out to "
                     + "SAMPLE-EVENTS user events merged into one wait event; the end is a merge of the wait events. Counted as "
                     + "event_ubench does: SAMPLES x (SAMPLE-EVENTS + 2).",
+            "Each run builds its whole graph before triggering it, so a run may build at most 10 000 000 events (TRACKS x "
+                    + "LEVELS x FANOUT, and SAMPLES x (SAMPLE-EVENTS + 2)) and the dag at most 100 000 000 waiter notifications: "
+                    + "about 1 GB of heap each.",
             "",
             "Realm on the project's machines: event_ubench FAN, 100 samples of 1 024 events: 13.6 M events/s (12.6-18.0). "
                     + "Target for both cases: at least that.",
@@ -36,6 +41,23 @@ import picocli.CommandLine.Option;
 final class EventsFanBench extends BenchCommand.Benchmark {
     private static final Metric.Realm REALM_FAN = new Metric.Realm(13.6e6, 12.6e6, 18.0e6,
             "event_ubench -t FAN -s 100 (1 024 events per sample), -ll:cpu 1, 2 cores, median of runs (range)");
+
+    /**
+     * The most events one run of a case may build: the whole graph is built before its root is
+     * triggered, at about 100 bytes of heap an event (measured: 2 M events need between 128 and 192
+     * MiB), so the limit needs about 1 GB; Realm's shapes build 16 386 (dag) and 102 600 (fan).
+     */
+    static final long MAX_EVENTS = 10_000_000;
+
+    /**
+     * The most waiter notifications (edges) one run of the dag may build; each is a merge's input,
+     * a few bytes of heap (9 M fitted in a heap of 48 MiB) but building it costs time at every run.
+     * Realm's shape has 254 976.
+     */
+    static final long MAX_NOTIFICATIONS = 100_000_000;
+
+    private static final String WHY_EVENTS = ": the whole graph is built before it is triggered, at about 100 bytes of heap "
+            + "an event, so the limit needs about 1 GB";
 
     @Option(names = "--levels", paramLabel = "N", description = "Levels per track. Default: ${DEFAULT-VALUE}.")
     int levels = 32;
@@ -83,6 +105,31 @@ final class EventsFanBench extends BenchCommand.Benchmark {
         if (samples < 1 || sampleEvents < 2) {
             throw bad("--samples=" + samples + " must be >= 1 and --sample-events=" + sampleEvents + " >= 2");
         }
+        BigInteger dagEvents = big(tracks).multiply(big(levels)).multiply(big(fanout));
+        if (dagEvents.compareTo(big(MAX_EVENTS)) > 0) {
+            throw bad("--tracks=" + tracks + " x --levels=" + levels + " x --fanout=" + fanout + " = " + group(dagEvents)
+                    + " events per run, above the limit of " + Sizes.group(MAX_EVENTS) + WHY_EVENTS);
+        }
+        BigInteger dagEdges = big(tracks).multiply(big(fanout)).multiply(big(levels - 1L).multiply(big(fanout)).add(big(2)));
+        if (dagEdges.compareTo(big(MAX_NOTIFICATIONS)) > 0) {
+            throw bad("--tracks=" + tracks + " --levels=" + levels + " --fanout=" + fanout + ": " + group(dagEdges)
+                    + " waiter notifications per run (tracks x fanout x ((levels - 1) x fanout + 2), one per edge of the DAG), "
+                    + "above the limit of " + Sizes.group(MAX_NOTIFICATIONS) + ": each edge is a waiter built before the graph "
+                    + "is triggered, so the limit needs up to 1 GB of heap and seconds of building at every run");
+        }
+        BigInteger fanEvents = big(samples).multiply(big(sampleEvents + 2L));
+        if (fanEvents.compareTo(big(MAX_EVENTS)) > 0) {
+            throw bad("--samples=" + samples + " x (--sample-events=" + sampleEvents + " + 2) = " + group(fanEvents)
+                    + " events per run, above the limit of " + Sizes.group(MAX_EVENTS) + WHY_EVENTS);
+        }
+    }
+
+    private static BigInteger big(long value) {
+        return BigInteger.valueOf(value);
+    }
+
+    private static String group(BigInteger value) {
+        return String.format(Locale.ROOT, "%,d", value).replace(',', ' ');
     }
 
     @Override

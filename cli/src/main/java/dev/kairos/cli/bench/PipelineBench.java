@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.Processor;
+import dev.kairos.cli.BatchBytes;
 import dev.kairos.cli.Layout;
 import dev.kairos.cli.Placement;
 import dev.kairos.cli.Sizes;
@@ -55,6 +56,10 @@ final class PipelineBench extends BenchCommand.Benchmark {
     @Mixin
     CommandSpec placementOptions = placement.mixin();
 
+    PipelineBench() {
+        super(true);
+    }
+
     @Override
     String title() {
         return Sizes.group(batches) + " batches of " + Sizes.describe(batchBytes) + ", deferred vs eager allocation";
@@ -68,7 +73,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
         p.put("layout", layout.toString());
         p.put("processor", placement.processorName());
         p.put("memory", placement.memoryName());
-        p.put("cpus", runtime.config().cpuProcessors());
+        p.put("cpus", config().cpuProcessors());
         return p;
     }
 
@@ -77,9 +82,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
         if (batches < 1) {
             throw bad("--batches=" + batches + " must be >= 1");
         }
-        if (batchBytes < 0) {
-            throw bad("--batch-bytes=" + batchBytes + " must be >= 0");
-        }
+        BatchBytes.check(spec, batchBytes, List.of(layout), placement, config());
     }
 
     @Override
@@ -125,8 +128,7 @@ final class PipelineBench extends BenchCommand.Benchmark {
             }
             this.plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eager);
             if (plan.instanceBytes() > mem.capacity()) {
-                throw bad("one batch's instance (" + Sizes.describe(plan.instanceBytes()) + ") does not fit in " + mem
-                        + " (capacity " + Sizes.describe(mem.capacity()) + "): raise the memory size or lower --batch-bytes");
+                throw bad(BatchBytes.doesNotFit(plan.instanceBytes(), mem));
             }
         }
 

@@ -59,7 +59,7 @@ final class TasksBench extends BenchCommand.Benchmark {
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("tasks", tasks);
-        p.put("cpus", runtime.config().cpuProcessors());
+        p.put("cpus", config().cpuProcessors());
         return p;
     }
 
