@@ -106,6 +106,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         }
         checkOutputs();
         KairosConfig config = runtime.config();
+        BatchBytes.check(spec, batchBytes, List.of(layout), placement, config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration bound = interruptionBound(config);
@@ -302,9 +303,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             Plan plan = new Plan(proc, mem, batches, batchBytes, layout.blockSize(), eagerRun, chooseVerification(kairos));
             long instance = plan.instanceBytes();
             if (instance > mem.capacity()) {
-                throw new ParameterException(spec.commandLine(), "one batch's instance (" + Sizes.describe(instance)
-                        + ") does not fit in " + mem + " (capacity " + Sizes.describe(mem.capacity())
-                        + "): raise the memory size or lower --batch-bytes");
+                throw new ParameterException(spec.commandLine(), BatchBytes.doesNotFit(instance, mem));
             }
             out.println("Kairos deferred-allocation tutorial" + (eagerRun ? " (eager creation)" : ""));
             out.printf("  processor   %s%n", placement.describe(kairos, proc));

@@ -35,7 +35,7 @@ public final class Placement {
         CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
         mixin.addOption(Specs.option("--processor", Choice.class, () -> processor, v -> processor = v).paramLabel("auto|cpu|gpu")
                 .converters(new ChoiceConverter())
-                .description("Where the tasks run. auto: a GPU if there is one, else a CPU. Default: ${DEFAULT-VALUE}.").build());
+                .description("Where the tasks run. auto: a GPU if there is one, else a CPU. Default: " + processorName() + ".").build());
         mixin.addOption(Specs.option("--memory", MemoryKind.class, () -> memory, v -> memory = v)
                 .paramLabel("auto|system|gpu-fb|zero-copy").converters(new MemoryConverter())
                 .description("Where the instances live. auto: the memory with the best affinity to the processor. Default: auto.").build());

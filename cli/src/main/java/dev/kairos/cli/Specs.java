@@ -25,7 +25,7 @@ public final class Specs {
     /** The mixin name picocli gives the standard help options; {@code CommandSpec.mixinStandardHelpOptions()} looks for it. */
     private static final String STANDARD_HELP = "mixinStandardHelpOptions";
 
-    /** {@code CommandLine.HelpCommand}'s usage header, shown beside {@code help} in a group's listing. */
+    /** The {@code help} command's usage header ({@link NestedHelpCommand}), shown beside {@code help} in a group's listing. */
     static final String HELP_COMMAND_HEADER = "Display help information about the specified command.";
 
     private Specs() {}

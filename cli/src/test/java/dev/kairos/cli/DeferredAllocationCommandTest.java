@@ -104,7 +104,15 @@ class DeferredAllocationCommandTest {
     void anInstanceLargerThanTheMemoryIsABadOptionNamingBothSizes() {
         Cli r = Cli.run("run", "deferred-allocation", "--sysmem", "1M", "--cuda", "off");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("1 398 112 bytes", "1 048 576 bytes", "mem:sys");
+        assertThat(r.err()).contains("1 398 112 bytes", "1 048 576 bytes", "raise --sysmem");
+        assertThat(r.out()).as("checked before the start: no plan printed").isEmpty();
+    }
+
+    @Test
+    void aBatchNoMemoryCanHoldIsABadOptionWithItsLimit() {
+        Cli r = Cli.run("run", "deferred-allocation", "--batch-bytes", "8388607T", "--cuda", "off");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--batch-bytes=8388607T is above the limit of 4 611 686 018 427 387 904 bytes");
     }
 
     @Test
