@@ -1,11 +1,7 @@
 package dev.kairos.cuda;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.foreign.SymbolLookup;
 import java.util.Locale;
 
 /**
@@ -14,14 +10,17 @@ import java.util.Locale;
  * because {@code libcuda.so.1} is missing, it unpacks another copy to a fixed name in
  * {@code java.io.tmpdir} and loads whatever file already lies under that name, which any local user
  * can plant. Opening the driver here first turns a machine without one into an
- * {@link UnsatisfiedLinkError} with the dynamic loader's own words, and JCuda is never asked.
+ * {@link UnsatisfiedLinkError}, and JCuda is never asked.
+ *
+ * <p>Through {@link SymbolLookup#libraryLookup(String, Arena)}, which opens a library without
+ * linking a downcall: a {@code dlopen} and {@code dlerror} of our own through FFM cost a cold
+ * 1 000-batch tutorial run a third of its rate on this project's 2-core machines, their method
+ * handles spun while the first batches ran. The price is the loader's own reason, which the lookup
+ * does not give.
  */
 final class DriverLibrary {
     /** What the CUDA driver API's library is called on Linux, the one platform Kairos ships JCuda's natives for. */
     static final String LINUX = "libcuda.so.1";
-
-    private static final int RTLD_NOW = 0x2;
-    private static final int RTLD_GLOBAL = 0x100;
 
     private DriverLibrary() {}
 
@@ -29,29 +28,17 @@ final class DriverLibrary {
      * Opens {@link #LINUX} for the life of the process, as JCuda would; does nothing on other
      * platforms, where JCuda's own loading stands.
      *
-     * @throws UnsatisfiedLinkError naming the library and the loader's reason, if it does not open
+     * @throws UnsatisfiedLinkError naming the library, if the dynamic loader cannot open it
      */
     static void open() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             return;
         }
-        Linker linker = Linker.nativeLinker();
-        MethodHandle dlopen = linker.downcallHandle(linker.defaultLookup().find("dlopen").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        MethodHandle dlerror = linker.downcallHandle(linker.defaultLookup().find("dlerror").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_BYTE)));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(LINUX), RTLD_NOW | RTLD_GLOBAL);
-            if (handle.equals(MemorySegment.NULL)) {
-                MemorySegment reason = (MemorySegment) dlerror.invokeExact();
-                throw new UnsatisfiedLinkError(reason.equals(MemorySegment.NULL)
-                        ? LINUX + ": cannot open shared object file"
-                        : reason.reinterpret(Long.MAX_VALUE).getString(0));
-            }
-        } catch (UnsatisfiedLinkError e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("opening " + LINUX + " through dlopen failed", e);
+        try {
+            SymbolLookup.libraryLookup(LINUX, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new UnsatisfiedLinkError(LINUX + ": cannot open shared object file: the dynamic loader found none, or"
+                    + " none it could load (LD_LIBRARY_PATH, then the ld.so cache); is the NVIDIA driver installed?");
         }
     }
 }
