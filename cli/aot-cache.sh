@@ -96,7 +96,7 @@ case $mode in
     # cannot be linked ahead of time), which is expected and no error.
     # shellcheck disable=SC2086 # $train_jit is a list of options
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=record -XX:AOTConfiguration="$work.config" \
-      $train_jit -Djava.library.path="$natives" -cp "$classpath" dev.kairos.cli.Training
+      -Djava.library.path="$natives" $train_jit -cp "$classpath" dev.kairos.cli.Training
     "$java" --enable-native-access=ALL-UNNAMED -Xlog:aot=error -XX:AOTMode=create -XX:AOTConfiguration="$work.config" \
       -XX:AOTCache="$work.aot" -cp "$classpath" >/dev/null
     stamp > "$work.stamp"
