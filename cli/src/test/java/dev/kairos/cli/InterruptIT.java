@@ -77,9 +77,25 @@ class InterruptIT {
         }
     }
 
+    /**
+     * What puts SIGINT back to its default before the command starts: coreutils' {@code env
+     * --default-signal} (8.31 and later), or nothing where there is none. A non-interactive shell
+     * starts a background job with SIGINT ignored, everything it starts inherits that, and a JVM
+     * leaves an ignored SIGINT ignored, so a build run in the background (as CI may) would have a run
+     * that Ctrl-C cannot reach.
+     */
+    private static List<String> sigintDefault() throws IOException, InterruptedException {
+        Process probe = new ProcessBuilder("/usr/bin/env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+        probe.getInputStream().readAllBytes();
+        return probe.waitFor(BOUND_SECONDS, TimeUnit.SECONDS) && probe.exitValue() == 0
+                ? List.of("/usr/bin/env", "--default-signal=INT")
+                : List.of();
+    }
+
     /** Starts the packaged command line with {@code args}, its temporary files in {@code tmp}. */
-    private Run start(Path tmp, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private Run start(Path tmp, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(sigintDefault());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "kairos.jar").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
