@@ -5,6 +5,7 @@ import dev.kairos.KairosConfig;
 import dev.kairos.cli.CommandGroup;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
+import dev.kairos.cli.Sizes;
 import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
 import dev.kairos.cli.Typed;
@@ -62,8 +63,12 @@ public final class BenchCommand implements CommandGroup {
      * {@code --json}, one JSON line.
      */
     abstract static class Benchmark implements Callable<Integer> {
+        /** The most {@code --warmup} and {@code --repeats} each: every measured run's figures are kept, for the table and {@code --json}. */
+        static final int MAX_RUNS = 100_000;
+
         @Option(names = "--warmup", paramLabel = "N",
-                description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. Default: ${DEFAULT-VALUE}.")
+                description = "Runs of each case before measuring, discarded: they let the JIT compile the paths measured. At most "
+                        + "100 000. Default: ${DEFAULT-VALUE}.")
         int warmup = 3;
 
         /** The most {@code --warmup-time}: an hour per case. */
@@ -75,7 +80,8 @@ public final class BenchCommand implements CommandGroup {
         double warmupSeconds = 1.0;
 
         @Option(names = "--repeats", paramLabel = "N",
-                description = "Measured runs of each case; the table shows their median and min-max. Default: ${DEFAULT-VALUE}.")
+                description = "Measured runs of each case; the table shows their median and min-max. At most 100 000. Default: "
+                        + "${DEFAULT-VALUE}.")
         int repeats = 5;
 
         @Option(names = "--json",
@@ -116,15 +122,16 @@ public final class BenchCommand implements CommandGroup {
 
         @Override
         public final Integer call() throws Exception {
-            if (warmup < 0) {
-                throw bad("--warmup=" + warmup + " must be >= 0");
+            if (warmup < 0 || warmup > MAX_RUNS) {
+                throw bad("--warmup=" + warmup + " must be from 0 to " + Sizes.group(MAX_RUNS));
             }
             if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
                 throw bad("--warmup-time=" + typed("--warmup-time", warmupSeconds) + " must be from 0 to " + MAX_WARMUP_SECONDS
                         + " seconds: an hour of warm-up per case is more than any JIT needs");
             }
-            if (repeats < 1) {
-                throw bad("--repeats=" + repeats + " must be >= 1");
+            if (repeats < 1 || repeats > MAX_RUNS) {
+                throw bad("--repeats=" + repeats + " must be from 1 to " + Sizes.group(MAX_RUNS)
+                        + (repeats > MAX_RUNS ? ": every measured run's figures are kept, for the table and --json" : ""));
             }
             config = configure(runtime.config());
             checkParameters();

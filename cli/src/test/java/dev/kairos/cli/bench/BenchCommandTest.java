@@ -129,6 +129,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void runCountsAboveTheLimitAreRefusedBeforeAnyWork() {
+        for (List<String> args : List.of(List.of("--repeats", "2147483647"), List.of("--warmup", "100001"), List.of("--repeats", "0"))) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            List<String> all = new ArrayList<>(List.of("bench", "tasks"));
+            all.addAll(args);
+            int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+            assertThat(code).as("%s", args).isEqualTo(2);
+            assertThat(out.toString()).as("%s", args).isEmpty();
+            assertThat(err.toString()).as("%s", args).startsWith("kairos: " + args.get(0) + "=" + args.get(1) + " must be from "
+                    + (args.get(0).equals("--warmup") ? "0" : "1") + " to 100 000");
+        }
+    }
+
+    @Test
     void aWarmUpTimeThatIsNotFiniteOrAboveAnHourIsRefused() {
         for (String seconds : List.of("Infinity", "NaN", "1e10", "3600.5")) {
             StringWriter out = new StringWriter();
