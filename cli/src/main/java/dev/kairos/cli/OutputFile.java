@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
  * command starts its work, so that a path that cannot be written is a bad option found at once
  * rather than a failure after the whole run; and the cause of a failure to write it, in words.
  */
-final class OutputFile {
+public final class OutputFile {
     private OutputFile() {}
 
     /**
@@ -24,7 +24,7 @@ final class OutputFile {
      *     directory, an existing file this process may not write, or a new file whose folder does
      *     not exist, is no folder or may not be written in
      */
-    static void checkWritable(CommandLine line, String option, Path file) {
+    public static void checkWritable(CommandLine line, String option, Path file) {
         String named = option + " " + file + ": ";
         if (Files.isDirectory(file)) {
             throw new ParameterException(line, named + "is a directory; name a file");
@@ -63,7 +63,7 @@ final class OutputFile {
      * Why writing failed, in words: the message of a file-system exception is often the path alone
      * ({@code NoSuchFileException: /nonexistent/r.html}), which says where but not what went wrong.
      */
-    static String cause(IOException e) {
+    public static String cause(IOException e) {
         if (e instanceof NoSuchFileException missing && missing.getFile() != null) {
             Path file = Path.of(missing.getFile());
             Path folder = folder(file);

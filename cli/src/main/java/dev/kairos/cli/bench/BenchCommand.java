@@ -3,17 +3,22 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.KairosConfig;
 import dev.kairos.cli.CommandGroup;
+import dev.kairos.cli.OutputFile;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
 import dev.kairos.cli.Sizes;
 import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
 import dev.kairos.cli.Typed;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -104,6 +109,14 @@ public final class BenchCommand implements CommandGroup {
         /** What the runtime options ask for, checked before anything is printed, as {@link #configure} adjusts it. */
         private KairosConfig config;
 
+        /** Whether this benchmark also starts the eager loop's runtime, whose trace lies beside {@code --trace}'s. */
+        private final boolean eagerRuntime;
+
+        /** Each runtime started with a trace, and that trace's file: once they have closed, whether each was written whole. */
+        private final List<Traced> traced = new ArrayList<>();
+
+        private record Traced(Kairos kairos, Path file) {}
+
         /** A benchmark that starts one runtime. */
         Benchmark() {
             this(false);
@@ -111,6 +124,7 @@ public final class BenchCommand implements CommandGroup {
 
         /** With {@code eagerRuntime}, a benchmark that also starts the eager loop's runtime ({@code startRuntime("eager")}). */
         Benchmark(boolean eagerRuntime) {
+            this.eagerRuntime = eagerRuntime;
             traceOption = eagerRuntime ? trace.mixin() : trace.oneRuntimeMixin();
         }
 
@@ -133,6 +147,12 @@ public final class BenchCommand implements CommandGroup {
                 throw bad("--repeats=" + repeats + " must be from 1 to " + Sizes.group(MAX_RUNS)
                         + (repeats > MAX_RUNS ? ": every measured run's figures are kept, for the table and --json" : ""));
             }
+            for (String variant : eagerRuntime ? Arrays.asList(null, "eager") : Collections.singletonList((String) null)) {
+                Optional<Path> file = trace.path(variant);
+                if (file.isPresent()) {
+                    OutputFile.checkWritable(spec.commandLine(), "--trace", file.get());
+                }
+            }
             config = configure(runtime.config());
             checkParameters();
             Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
@@ -144,7 +164,21 @@ public final class BenchCommand implements CommandGroup {
                 out.println(report.json());
             }
             out.flush();
-            return 0;
+            return tracesWhole(spec.commandLine().getErr()) ? 0 : 1;
+        }
+
+        /** Whether every trace asked for was written whole; one line on {@code err} for each that was not. */
+        private boolean tracesWhole(PrintWriter err) {
+            boolean whole = true;
+            for (Traced t : traced) {
+                Optional<IOException> failure = t.kairos().traceFailure();
+                if (failure.isPresent()) {
+                    err.println("kairos: the trace " + t.file() + " failed, incomplete: " + OutputFile.cause(failure.get()));
+                    whole = false;
+                }
+            }
+            err.flush();
+            return whole;
         }
 
         /** One line on what is measured, for the header. */
@@ -176,7 +210,9 @@ public final class BenchCommand implements CommandGroup {
 
         /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
         final Kairos startRuntime(String variant) {
-            return Kairos.start(trace.apply(config, variant));
+            Kairos kairos = Kairos.start(trace.apply(config, variant));
+            trace.path(variant).ifPresent(file -> traced.add(new Traced(kairos, file)));
+            return kairos;
         }
 
         /**

@@ -129,6 +129,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void aTraceThatCannotBeWrittenIsRefusedBeforeAnyWorkAndOneThatFailsFailsTheBenchmark() {
+        Run missing = bench("tasks", "--tasks", "500", "--trace", "/nonexistent/t.json");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).startsWith("kairos: --trace /nonexistent/t.json: no such directory /nonexistent");
+
+        Run full = bench("tasks", "--tasks", "500", "--trace", "/dev/full");
+        assertThat(full.exitCode()).as(full.err()).isEqualTo(1);
+        assertThat(full.out()).as("the table is still printed").contains("gated");
+        assertThat(full.err()).contains("kairos: the trace /dev/full failed, incomplete: No space left on device");
+    }
+
+    @Test
     void runCountsAboveTheLimitAreRefusedBeforeAnyWork() {
         for (List<String> args : List.of(List.of("--repeats", "2147483647"), List.of("--warmup", "100001"), List.of("--repeats", "0"))) {
             StringWriter out = new StringWriter();
