@@ -131,14 +131,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
     /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */
     private void checkOutputs() {
         CommandLine line = spec.commandLine();
-        List<Path> traces = new ArrayList<>();
-        trace.path(null).ifPresent(traces::add);
-        if (compareEager) {
-            trace.path("eager").ifPresent(traces::add);
-        }
-        for (Path t : traces) {
-            OutputFile.checkWritable(line, "--trace", t);
-        }
+        List<Path> traces = trace.checkWritable(line, compareEager);
         if (report == null) {
             return;
         }
@@ -232,7 +225,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             for (Traced r : runs) {
                 if (r.trace() != null && !r.temporary()) {
                     line.append("; trace ").append(r.trace()).append(r.traceFailure()
-                            .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(" finished with what ran"));
+                            .map(e -> " " + OutputFile.incomplete(e)).orElse(" finished with what ran"));
                 }
             }
         }
@@ -291,7 +284,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         Traced run = runOnce(traced, eagerRun, stop, out, traceFile, temporary);
         if (traceFile != null && !temporary) {
             out.println("  trace             " + traceFile + run.traceFailure()
-                    .map(e -> " failed, incomplete: " + OutputFile.cause(e)).orElse(""));
+                    .map(e -> " " + OutputFile.incomplete(e)).orElse(""));
             out.flush();
         }
         return run;

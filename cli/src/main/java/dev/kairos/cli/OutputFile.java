@@ -59,6 +59,11 @@ public final class OutputFile {
         }
     }
 
+    /** What became of a file whose writing failed part way: {@code failed, incomplete: No space left on device}. */
+    public static String incomplete(IOException e) {
+        return "failed, incomplete: " + cause(e);
+    }
+
     /**
      * Why writing failed, in words: the message of a file-system exception is often the path alone
      * ({@code NoSuchFileException: /nonexistent/r.html}), which says where but not what went wrong.

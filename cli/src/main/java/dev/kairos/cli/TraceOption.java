@@ -2,7 +2,10 @@ package dev.kairos.cli;
 
 import dev.kairos.KairosConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -41,6 +44,24 @@ public final class TraceOption {
     /** The trace file of the runtime called {@code variant} (null: the first, or only, one), if one was asked for. */
     public Optional<Path> path(String variant) {
         return Optional.ofNullable(file).map(f -> variant == null ? f : sibling(f, variant));
+    }
+
+    /**
+     * The trace files the command will write, each checked before it starts its work: {@code --trace}'s,
+     * and with {@code secondRuntime} the eager runtime's beside it; none without {@code --trace}.
+     *
+     * @throws CommandLine.ParameterException naming {@code --trace}, if one cannot be written ({@link OutputFile#checkWritable})
+     */
+    public List<Path> checkWritable(CommandLine line, boolean secondRuntime) {
+        List<Path> files = new ArrayList<>();
+        path(null).ifPresent(files::add);
+        if (secondRuntime) {
+            path("eager").ifPresent(files::add);
+        }
+        for (Path f : files) {
+            OutputFile.checkWritable(line, "--trace", f);
+        }
+        return files;
     }
 
     /** {@code config} tracing to {@link #path(String)}; unchanged without {@code --trace}. */

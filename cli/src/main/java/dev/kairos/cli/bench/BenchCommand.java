@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,12 +146,7 @@ public final class BenchCommand implements CommandGroup {
                 throw bad("--repeats=" + repeats + " must be from 1 to " + Sizes.group(MAX_RUNS)
                         + (repeats > MAX_RUNS ? ": every measured run's figures are kept, for the table and --json" : ""));
             }
-            for (String variant : eagerRuntime ? Arrays.asList(null, "eager") : Collections.singletonList((String) null)) {
-                Optional<Path> file = trace.path(variant);
-                if (file.isPresent()) {
-                    OutputFile.checkWritable(spec.commandLine(), "--trace", file.get());
-                }
-            }
+            trace.checkWritable(spec.commandLine(), eagerRuntime);
             config = configure(runtime.config());
             checkParameters();
             Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
@@ -173,7 +167,7 @@ public final class BenchCommand implements CommandGroup {
             for (Traced t : traced) {
                 Optional<IOException> failure = t.kairos().traceFailure();
                 if (failure.isPresent()) {
-                    err.println("kairos: the trace " + t.file() + " failed, incomplete: " + OutputFile.cause(failure.get()));
+                    err.println("kairos: the trace " + t.file() + " " + OutputFile.incomplete(failure.get()));
                     whole = false;
                 }
             }
