@@ -111,6 +111,9 @@ public final class BenchCommand implements CommandGroup {
         /** Whether this benchmark also starts the eager loop's runtime, whose trace lies beside {@code --trace}'s. */
         private final boolean eagerRuntime;
 
+        /** The report {@link #call} fills, once it has made it. */
+        private Report report;
+
         /** Each runtime started with a trace, and that trace's file: once they have closed, whether each was written whole. */
         private final List<Traced> traced = new ArrayList<>();
 
@@ -149,7 +152,7 @@ public final class BenchCommand implements CommandGroup {
             trace.checkWritable(spec.commandLine(), eagerRuntime);
             config = configure(runtime.config());
             checkParameters();
-            Report report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
+            report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
             PrintWriter out = spec.commandLine().getOut();
             report.printHeader(out, title());
             measure(report);
@@ -205,6 +208,7 @@ public final class BenchCommand implements CommandGroup {
         /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
         final Kairos startRuntime(String variant) {
             Kairos kairos = Kairos.start(trace.apply(config, variant));
+            report.runtimeStarted(kairos);
             trace.path(variant).ifPresent(file -> traced.add(new Traced(kairos, file)));
             return kairos;
         }
