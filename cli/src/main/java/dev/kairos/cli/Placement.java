@@ -1,5 +1,6 @@
 package dev.kairos.cli;
 
+import dev.kairos.CudaMode;
 import dev.kairos.Kairos;
 import dev.kairos.Memory;
 import dev.kairos.MemoryKind;
@@ -64,14 +65,18 @@ public final class Placement {
     }
 
     /**
-     * {@code proc} and its kind, and, when {@code --processor auto} fell back to a CPU, why there was no
-     * GPU: {@code proc:cpu0 (CPU); auto found no GPU: CUDA: unavailable — ...}.
+     * {@code proc} and its kind, and, when {@code --processor auto} took a CPU, why: {@code proc:cpu0
+     * (CPU); auto found no GPU: CUDA: unavailable — ...}, or, where CUDA was turned off, {@code
+     * proc:cpu0 (CPU); auto: CUDA is off (--cuda off)}: no GPU was looked for, so none was missing.
      */
     public String describe(Kairos kairos, Processor proc) {
         String described = proc + " (" + proc.kind() + ")";
-        return processor == Choice.AUTO && proc.kind() != ProcessorKind.GPU
-                ? described + "; auto found no GPU: " + cudaStatus(kairos)
-                : described;
+        if (processor != Choice.AUTO || proc.kind() == ProcessorKind.GPU) {
+            return described;
+        }
+        return kairos.config().cuda() == CudaMode.OFF
+                ? described + "; auto: CUDA is off (--cuda off)"
+                : described + "; auto found no GPU: " + cudaStatus(kairos);
     }
 
     /** The memory {@code --memory} names among those {@code proc} can access; auto: the best affinity to it. */

@@ -21,9 +21,10 @@ public final class RuntimeOptions {
     CudaMode cuda = CudaMode.AUTO;
     boolean noPressureDeferral;
 
-    /** {@code --cpus} and {@code --sysmem} once a command holds them: its command line is where a bad value is reported. */
+    /** {@code --cpus}, {@code --sysmem} and {@code --zcmem} once a command holds them: its command line is where a bad value is reported. */
     private OptionSpec cpusOption;
     private OptionSpec sysmemOption;
+    private OptionSpec zcmemOption;
 
     /** The options, bound to this object's fields, for a command to add as a mixin. */
     public CommandSpec mixin() {
@@ -40,8 +41,10 @@ public final class RuntimeOptions {
         mixin.addOption(sysmemOption);
         mixin.addOption(Specs.option("--fbmem", long.class, () -> fbmem, v -> fbmem = v).paramLabel("SIZE").converters(new Sizes())
                 .description("Bytes of GPU_FB memory per GPU. Default: 256M.").build());
-        mixin.addOption(Specs.option("--zcmem", long.class, () -> zcmem, v -> zcmem = v).paramLabel("SIZE").converters(new Sizes())
-                .description("Bytes of ZERO_COPY memory. Default: 64M.").build());
+        zcmemOption = Specs.option("--zcmem", long.class, () -> zcmem, v -> zcmem = v).paramLabel("SIZE").converters(new Sizes())
+                .description("Bytes of ZERO_COPY memory (host memory pinned for the GPUs; only with CUDA), at most the machine's "
+                        + "physical memory. Default: 64M.").build();
+        mixin.addOption(zcmemOption);
         mixin.addOption(Specs.option("--cuda", CudaMode.class, () -> cuda, v -> cuda = v).paramLabel("MODE").converters(new CudaModes())
                 .description("auto (use GPUs if present), off, required (fail without one). Default: auto.").build());
         mixin.addOption(Specs.option("--no-pressure-deferral", boolean.class, () -> noPressureDeferral, v -> noPressureDeferral = v)
@@ -53,7 +56,7 @@ public final class RuntimeOptions {
     /**
      * The configuration these options ask for.
      *
-     * @throws ParameterException if --max-cpus or --cpus is out of bounds, or --sysmem is more than the machine has
+     * @throws ParameterException if --max-cpus or --cpus is out of bounds, or --sysmem or --zcmem is more than the machine has
      */
     public KairosConfig config() {
         if (maxCpus < 1) {
@@ -68,15 +71,8 @@ public final class RuntimeOptions {
                     + " (--max-cpus; the default is 4 x " + Runtime.getRuntime().availableProcessors()
                     + " cores): each CPU processor is a worker thread; raise --max-cpus to run more");
         }
-        // Only a size above the default is checked: the lookup loads java.management, 80 ms of a start.
-        if (sysmem > KairosConfig.DEFAULT_SYSTEM_MEMORY) {
-            long physical = physicalMemory();
-            if (sysmem > physical) {
-                throw new ParameterException(sysmemOption.command().commandLine(), "--sysmem=" + Typed.value(sysmemOption).orElse(String.valueOf(sysmem)) + " ("
-                        + Sizes.human(sysmem) + ") is more than this machine's physical memory (" + Sizes.human(physical)
-                        + ", or its container's limit); lower --sysmem");
-            }
-        }
+        checkPhysical(sysmemOption, "--sysmem", sysmem, KairosConfig.DEFAULT_SYSTEM_MEMORY);
+        checkPhysical(zcmemOption, "--zcmem", zcmem, KairosConfig.DEFAULT_ZERO_COPY_MEMORY);
         return KairosConfig.builder()
                 .cpuProcessors(cpus)
                 .maxCpuProcessors(maxCpus)
@@ -86,6 +82,22 @@ public final class RuntimeOptions {
                 .cuda(cuda)
                 .deferredAllocation(!noPressureDeferral)
                 .build();
+    }
+
+    /**
+     * Refuses a size of host memory beyond the machine's physical memory. Only a size above the
+     * default is looked at: the lookup loads java.management, 80 ms of a start.
+     */
+    private static void checkPhysical(OptionSpec option, String name, long bytes, long defaultBytes) {
+        if (bytes <= defaultBytes) {
+            return;
+        }
+        long physical = physicalMemory();
+        if (bytes > physical) {
+            throw new ParameterException(option.command().commandLine(), name + "=" + Typed.value(option).orElse(String.valueOf(bytes))
+                    + " (" + Sizes.human(bytes) + ") is more than this machine's physical memory (" + Sizes.human(physical)
+                    + ", or its container's limit); lower " + name);
+        }
     }
 
     /** The bytes of physical memory the JVM sees: the machine's, or its container's limit. */

@@ -129,6 +129,13 @@ class DeferredAllocationCommandTest {
     }
 
     @Test
+    void processorAutoWithCudaOffSaysCudaIsOffNotThatNoGpuWasFound() {
+        Cli r = Cli.run("run", "deferred-allocation", "--processor", "auto", "--cuda", "off");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("processor   proc:cpu0 (CPU); auto: CUDA is off (--cuda off)").doesNotContain("found no GPU");
+    }
+
+    @Test
     void askingForAGpuWithoutOneSaysWhy() {
         Cli r = Cli.run("run", "deferred-allocation", "--processor", "gpu");
         assertThat(r.exitCode()).isEqualTo(1);

@@ -33,4 +33,15 @@ class RuntimeOptionsTest {
         assertUsageError(Cli.run("bench", "tasks", "--sysmem", justAbove, "--cuda", "off"),
                 "--sysmem=" + justAbove + " (" + Sizes.human(physical + 1) + ") is more than this machine's physical memory (" + human);
     }
+
+    @Test
+    void zcmemAboveThePhysicalMemoryIsRefusedBeforeCudaTriesToPinIt() {
+        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        String justAbove = String.valueOf(physical + 1);
+        assertUsageError(Cli.run("run", "deferred-allocation", "--zcmem", justAbove),
+                "--zcmem=" + justAbove + " (" + Sizes.human(physical + 1) + ") is more than this machine's physical memory ("
+                        + Sizes.human(physical) + ", or its container's limit); lower --zcmem");
+        assertUsageError(Cli.run("bench", "bandwidth", "--zcmem", "4096T", "--cuda", "off"),
+                "--zcmem=4096T (4.0 PiB) is more than this machine's physical memory");
+    }
 }

@@ -177,6 +177,7 @@ public final class CudaBackend implements Backend {
         if (!skipped.isEmpty()) {
             detail.append("; not used: ").append(String.join("; ", skipped));
         }
+        detail.append("; driver for CUDA ").append(cudaVersion(version));
         return Probe.available(detail.toString());
     }
 

@@ -60,7 +60,7 @@ final class PinnedHostMemory {
         }
         if (base.equals(MemorySegment.NULL)) {
             throw new KairosException("could not allocate zero-copy memory: zeroCopyMemory=" + bytes
-                    + " bytes, and the C library returned no memory; lower --zcmem");
+                    + " bytes, and the C library returned no memory; lower zeroCopyMemory (--zcmem on the kairos command line)");
         }
         long skip = (PAGE - base.address() % PAGE) % PAGE;
         MemorySegment segment = base.reinterpret(total).asSlice(skip, bytes);

@@ -103,7 +103,7 @@ class CudaBackendProbeTest {
     void aDeviceSmallerThanTheFramebufferAskedForIsLeftOutWhenAnotherServes() {
         Probe probe = probe(new FakeCudaDriver(device(0, "Tiny", 8, 6, 128L << 20), device(1, "NVIDIA L4", 8, 9, 24L << 30)));
         assertThat(probe.available()).isTrue();
-        assertThat(probe.detail()).endsWith("not used: device 0 Tiny has 134217728 bytes (0.1 GiB), less than gpuFramebufferMemory=268435456");
+        assertThat(probe.detail()).endsWith("not used: device 0 Tiny has 134217728 bytes (0.1 GiB), less than gpuFramebufferMemory=268435456; driver for CUDA 13.0");
     }
 
     /**
@@ -137,12 +137,12 @@ class CudaBackendProbeTest {
     void theDetailNamesEachGpuAndWhatWasLeftOut() {
         Probe one = probe(new FakeCudaDriver(device(0, "NVIDIA H100 80GB HBM3", 9, 0, 85_520_809_984L)));
         assertThat(one.available()).isTrue();
-        assertThat(one.detail()).isEqualTo("1 GPU: gpu0 NVIDIA H100 80GB HBM3 (sm_90, 79.6 GiB)");
+        assertThat(one.detail()).isEqualTo("1 GPU: gpu0 NVIDIA H100 80GB HBM3 (sm_90, 79.6 GiB); driver for CUDA 13.0");
 
         Probe mixed = probe(new FakeCudaDriver(device(0, "Tesla V100", 7, 0, 16L << 30), device(1, "NVIDIA L4", 8, 9, 24L << 30),
-                device(2, "NVIDIA L4", 8, 9, 24L << 30)));
+                device(2, "NVIDIA L4", 8, 9, 24L << 30)).driverVersion(13020));
         assertThat(mixed.detail()).isEqualTo("2 GPUs: gpu1 NVIDIA L4 (sm_89, 24.0 GiB), gpu2 NVIDIA L4 (sm_89, 24.0 GiB);"
-                + " not used: device 0 Tesla V100 is sm_70, and Kairos's PTX needs sm_75 or newer");
+                + " not used: device 0 Tesla V100 is sm_70, and Kairos's PTX needs sm_75 or newer; driver for CUDA 13.2");
     }
 
     @Test

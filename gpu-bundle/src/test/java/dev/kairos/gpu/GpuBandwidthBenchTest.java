@@ -46,7 +46,8 @@ class GpuBandwidthBenchTest {
             }
             assertThat(lines).as(layout + " ratio").anyMatch(l -> l.matches("  " + layout + "\\s+writer\\+reader / copy\\s+.*>= 85\\.0 % (met|NOT met)"));
         }
-        assertThat(out.toString()).contains("(GPU), instance in mem:", "times on the device, by CUDA events around each task's kernels or copy");
+        assertThat(out.toString()).contains("(GPU), instance in mem:", "times on the device, by CUDA events around each task's kernels or copy")
+                .containsPattern("(?m)^  CUDA: 1 GPUs?: gpu0 .*; driver for CUDA \\d+\\.\\d+$");
     }
 
     /** The default batch (256 MiB of fields, 341.3 MiB in AoS) is more than the default GPU_FB (256 MiB) holds. */

@@ -121,6 +121,9 @@ public final class BenchCommand implements CommandGroup {
         /** Whether this benchmark also starts the eager loop's runtime, whose trace lies beside {@code --trace}'s. */
         private final boolean eagerRuntime;
 
+        /** The report {@link #call} fills, once it has made it. */
+        private Report report;
+
         /** Each runtime started with a trace, and that trace's file: once they have closed, whether each was written whole. */
         private final List<Traced> traced = new ArrayList<>();
 
@@ -131,9 +134,6 @@ public final class BenchCommand implements CommandGroup {
          * is. Not private: a test's benchmark requests it from within a run, as a signal would.
          */
         Stop stop;
-
-        /** The report {@link #call} fills, where {@link #repeat} records how far a stop let the runs get. */
-        private Report report;
 
         /** The longest run of any case so far, warm-up included: how long a signal may have to wait for the one in progress. */
         private volatile long longestRunNanos;
@@ -264,6 +264,7 @@ public final class BenchCommand implements CommandGroup {
         /** Another runtime beside the first: its trace, if any, is written beside {@code --trace}'s (see {@link TraceOption}). */
         final Kairos startRuntime(String variant) {
             Kairos kairos = Kairos.start(trace.apply(config, variant));
+            report.runtimeStarted(kairos);
             trace.path(variant).ifPresent(file -> traced.add(new Traced(kairos, file)));
             return kairos;
         }

@@ -1,5 +1,7 @@
 package dev.kairos.cli.bench;
 
+import dev.kairos.BackendStatus;
+import dev.kairos.Kairos;
 import dev.kairos.cli.Sizes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ final class Report {
     private int cutMeasured;
     /** The cases a stop kept from starting, in the order they would have run. */
     private final List<String> notStarted = new ArrayList<>();
+    /** The CUDA backend's status in the first runtime the benchmark started; null before one started. */
+    private BackendStatus cuda;
 
     Report(String benchmark, Map<String, Object> parameters, int warmup, double warmupSeconds, int repeats,
             Environment environment) {
@@ -97,6 +101,17 @@ final class Report {
                 samples[r] = runs.get(r)[m];
             }
             rows.add(new Row(caseName, metrics.get(m), samples));
+        }
+    }
+
+    /**
+     * Records which GPUs (name, capability, memory) and which driver the benchmark's runtime found, or
+     * why it found none, from the first runtime started: figures from different GPUs or drivers must
+     * not be compared either.
+     */
+    void runtimeStarted(Kairos kairos) {
+        if (cuda == null) {
+            cuda = kairos.machine().backends().stream().filter(b -> b.name().equals("cuda")).findFirst().orElse(null);
         }
     }
 
@@ -214,6 +229,9 @@ final class Report {
         for (String note : notes) {
             out.println("  " + note);
         }
+        if (cuda != null && cuda.available()) {
+            out.println("  CUDA: " + cuda.detail());
+        }
         out.flush();
     }
 
@@ -233,6 +251,12 @@ final class Report {
         env.put("os", environment.os());
         env.put("date", environment.date().toString());
         env.put("loadAverage", environment.loadAverage());
+        if (cuda != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("available", cuda.available());
+            c.put("detail", cuda.detail());
+            env.put("cuda", c);
+        }
         root.put("environment", env);
         root.put("parameters", parameters);
         root.put("warmup", warmup);

@@ -68,6 +68,25 @@ class BenchCommandTest {
         assertTableAndJson(bench("tasks", "--tasks", "2000"), "tasks", "gated", "chained", "ungated");
     }
 
+    /** Figures from different GPUs or drivers must not be compared: the JSON says which the runtime found, or why none. */
+    @Test
+    void theJsonNamesWhatCudaFoundAndTheTableNamesTheGpusWhenThereAreAny() {
+        Run run = bench("tasks", "--tasks", "500");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> environment = (Map<String, Object>) run.json().get("environment");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cuda = (Map<String, Object>) environment.get("cuda");
+        assertThat(cuda).containsOnlyKeys("available", "detail");
+        String detail = (String) cuda.get("detail");
+        assertThat(detail).isNotBlank();
+        if ((Boolean) cuda.get("available")) {
+            assertThat(run.lines()).contains("  CUDA: " + detail);
+            assertThat(detail).containsPattern("GPUs?: gpu\\d+ .*; driver for CUDA \\d+\\.\\d+$");
+        } else {
+            assertThat(run.lines()).noneMatch(l -> l.startsWith("  CUDA: "));
+        }
+    }
+
     @Test
     void tasksShowsRealmsFigureOnlyForTheShapesRealmMeasured() {
         Run run = bench("tasks", "--tasks", "10000");
