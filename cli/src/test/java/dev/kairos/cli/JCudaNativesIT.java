@@ -1,7 +1,10 @@
 package dev.kairos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,5 +42,29 @@ class JCudaNativesIT {
             assertThat(files.toList()).as("the temporary folder").containsExactly(planted);
         }
         assertThat(Files.readString(planted)).isEqualTo("not a library");
+    }
+
+    /**
+     * A driver library that is there but broken (a bad mount in a container, a half-installed
+     * driver): with {@code --cuda required} the error names the file the loader tried and what was
+     * wrong with it, in the loader's own words.
+     */
+    @Test
+    void aBrokenDriverLibraryIsNamedInTheLoadersOwnWordsWhenCudaIsRequired(@TempDir Path dir) throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            SymbolLookup.libraryLookup("libcuda.so.1", arena);
+            assumeTrue(false, "this machine has a CUDA driver the loader finds, so a planted one may not be the one it reports");
+        } catch (IllegalArgumentException noDriver) {
+            // The loader finds none of its own: the planted one is the only candidate.
+        }
+        Path broken = Files.writeString(dir.resolve("libcuda.so.1"), "not a library");
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "machine", "--cuda", "required").redirectErrorStream(true);
+        builder.environment().put("LD_LIBRARY_PATH", dir.toString());
+        List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isEqualTo(1);
+        assertThat(output).contains("cuda is required by the configuration but unavailable",
+                "JCuda could not load the CUDA driver: the dynamic loader says " + broken + ": file too short (it looks in");
     }
 }

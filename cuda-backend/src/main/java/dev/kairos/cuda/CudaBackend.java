@@ -113,7 +113,12 @@ public final class CudaBackend implements Backend {
             candidate.init();
         } catch (LinkageError e) {
             // The one place JCuda's linkage is tested: without libcuda.so.1 its native library does not load.
-            return Probe.unavailable("JCuda could not load the CUDA driver: " + linkageReason(e));
+            // Where that ends the run (cuda=required), the loader's own reason is worth its downcalls.
+            String reason = e instanceof DriverLibrary.NotOpened && isRequired(config)
+                    ? DriverLibrary.loaderReason().map(said -> "the dynamic loader says " + said + " " + DriverLibrary.NotOpened.WHERE)
+                            .orElse(linkageReason(e))
+                    : linkageReason(e);
+            return Probe.unavailable("JCuda could not load the CUDA driver: " + reason);
         } catch (CudaException e) {
             return Probe.unavailable(initReason(e));
         }

@@ -40,7 +40,18 @@ class NoDriverTest {
         assertThatThrownBy(() -> Kairos.start(AUTO.toBuilder().cuda(CudaMode.REQUIRED).build()))
                 .isInstanceOf(KairosException.class)
                 .hasMessageContaining("cuda is required by the configuration but unavailable")
-                .hasMessageContaining(probe.detail());
+                .hasMessageContaining("JCuda could not load the CUDA driver: the dynamic loader says libcuda.so.1: ");
+    }
+
+    /** Where the run ends anyway, the loader's own words are worth two downcalls; a run that goes on never pays them. */
+    @Test
+    void requiredWithoutADriverAlsoGivesTheLoadersOwnReason() {
+        Probe auto = probeWithoutDriver();
+        assertThat(auto.detail()).doesNotContain("dynamic loader says");
+        Probe required = new CudaBackend().probe(AUTO.toBuilder().cuda(CudaMode.REQUIRED).build());
+        assertThat(required.detail()).isEqualTo("JCuda could not load the CUDA driver: the dynamic loader says libcuda.so.1: cannot"
+                + " open shared object file: No such file or directory (it looks in LD_LIBRARY_PATH, then the ld.so cache);"
+                + " is the NVIDIA driver installed?");
     }
 
     @Test
