@@ -109,23 +109,11 @@ final class DeferredAllocationCommand implements Callable<Integer> {
         BatchBytes.check(spec, batchBytes, List.of(layout), placement, config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Duration bound = interruptionBound(config);
-        try (Interruption interruption = Interruption.install(bound, () -> abandon(err, bound))) {
+        // Past the batches already running, which end in moments, only close() may wait: the bound is its.
+        Duration bound = Interruption.bound(config);
+        try (Interruption interruption = Interruption.install(() -> bound, waited -> abandon(err, waited))) {
             return runAll(config, interruption.stop(), out, err);
         }
-    }
-
-    /**
-     * How long an interrupt waits for the command to finish its files: past the batches already
-     * running, which end in moments, only close() may wait, and it waits at most closeGracePeriod
-     * for user events nobody triggered, then as long again before giving up on a body that never
-     * returns. A second more, to print and delete.
-     */
-    private static Duration interruptionBound(KairosConfig config) {
-        // In milliseconds, not Duration.multipliedBy: that goes through BigDecimal, whose classes and
-        // compiles cost every run about 30 ms of its main thread and more of the compilers' (profiled).
-        long grace = config.closeGracePeriod().toMillis();
-        return Duration.ofMillis(grace > (Long.MAX_VALUE - 1_000) / 2 ? Long.MAX_VALUE : 2 * grace + 1_000);
     }
 
     /** Refuses, before anything runs, a --trace or --report that cannot be written, or one file for two. */

@@ -3,6 +3,7 @@ package dev.kairos.cli.bench;
 import dev.kairos.Kairos;
 import dev.kairos.KairosConfig;
 import dev.kairos.cli.CommandGroup;
+import dev.kairos.cli.Interruption;
 import dev.kairos.cli.OutputFile;
 import dev.kairos.cli.Progress;
 import dev.kairos.cli.RuntimeOptions;
@@ -10,9 +11,11 @@ import dev.kairos.cli.Sizes;
 import dev.kairos.cli.Specs;
 import dev.kairos.cli.TraceOption;
 import dev.kairos.cli.Typed;
+import dev.kairos.tutorials.Stop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +58,12 @@ public final class BenchCommand implements CommandGroup {
                         + "Realm's figure and the ratio where the shape matches Realm's, and the target. --json adds one "
                         + "machine-readable line. Nothing is asserted: these are measurements, not tests. A benchmark machine is "
                         + "noisy: run several times and compare ratios taken in the same run, never figures from different machines.",
+                "",
+                "Interrupted (Ctrl-C, SIGTERM), a benchmark lets the run in progress end, starts no further run, closes its "
+                        + "runtimes (and so finishes each trace with what ran), prints the table and the --json line of what it "
+                        + "measured (the cases completed; the rows of the case it cut marked partial, none if it had no measured "
+                        + "run yet; the cases not started named; in the JSON, \"interrupted\"), says on standard error how far "
+                        + "it got, and exits 130 (SIGINT) or 143 (SIGTERM).",
                 "");
         Specs.addStandardHelpOptions(spec);
         return spec;
@@ -89,7 +98,8 @@ public final class BenchCommand implements CommandGroup {
         int repeats = 5;
 
         @Option(names = "--json",
-                description = "After the table, print one line of JSON with the same figures, every sample, the parameters and the machine.")
+                description = "After the table, print one line of JSON with the same figures, every sample, the parameters and the machine; "
+                        + "\"interrupted\" is null unless Ctrl-C or SIGTERM cut the runs short.")
         boolean json;
 
         final RuntimeOptions runtime = new RuntimeOptions();
@@ -118,6 +128,15 @@ public final class BenchCommand implements CommandGroup {
         private final List<Traced> traced = new ArrayList<>();
 
         private record Traced(Kairos kairos, Path file) {}
+
+        /**
+         * Requested by SIGINT or SIGTERM ({@link Interruption}): {@link #repeat} starts no run once it
+         * is. Not private: a test's benchmark requests it from within a run, as a signal would.
+         */
+        Stop stop;
+
+        /** The longest run of any case so far, warm-up included: how long a signal may have to wait for the one in progress. */
+        private volatile long longestRunNanos;
 
         /** A benchmark that starts one runtime. */
         Benchmark() {
@@ -154,14 +173,51 @@ public final class BenchCommand implements CommandGroup {
             checkParameters();
             report = new Report(spec.name(), parameters(), warmup, warmupSeconds, repeats, Environment.current());
             PrintWriter out = spec.commandLine().getOut();
-            report.printHeader(out, title());
-            measure(report);
-            report.printTable(out);
-            if (json) {
-                out.println(report.json());
+            PrintWriter err = spec.commandLine().getErr();
+            try (Interruption interruption = Interruption.install(this::interruptionBound, waited -> abandon(err, waited))) {
+                stop = interruption.stop();
+                report.printHeader(out, title());
+                measure(report);
+                report.printTable(out);
+                if (json) {
+                    out.println(report.json());
+                }
+                out.flush();
+                if (stop.requested()) {
+                    err.println(interrupted());
+                    err.flush();
+                    return 1;
+                }
+                return tracesWhole(err) ? 0 : 1;
             }
-            out.flush();
-            return tracesWhole(spec.commandLine().getErr()) ? 0 : 1;
+        }
+
+        /**
+         * How long a signal waits for the table: the run in progress ends first, and it may last as
+         * long as the longest so far, then the runtimes close ({@link Interruption#bound}).
+         */
+        private Duration interruptionBound() {
+            long close = Interruption.bound(config).toMillis();
+            long run = longestRunNanos / 1_000_000 + 1;
+            return Duration.ofMillis(close > Long.MAX_VALUE - run ? Long.MAX_VALUE : close + run);
+        }
+
+        /** The signal's hook, once the benchmark has not ended in time: the one line it can print before the JVM exits. */
+        private void abandon(PrintWriter err, Duration waited) {
+            err.println("kairos: interrupted, and the benchmark had not stopped " + waited.toSeconds() + " s later (a run, or "
+                    + "closing its runtimes, still going): exiting without the table of the runs measured, which is printed "
+                    + "only once they end" + (trace.path(null).isPresent() ? "; its traces may be incomplete" : ""));
+            err.flush();
+        }
+
+        /** One line: how far the runs got, and what became of each trace. */
+        private String interrupted() {
+            StringBuilder line = new StringBuilder("kairos: interrupted ").append(report.howFar());
+            for (Traced t : traced) {
+                line.append("; trace ").append(t.file()).append(t.kairos().traceFailure()
+                        .map(e -> " " + OutputFile.incomplete(e)).orElse(" finished with what ran"));
+            }
+            return line.toString();
         }
 
         /** Whether every trace asked for was written whole; one line on {@code err} for each that was not. */
@@ -224,22 +280,50 @@ public final class BenchCommand implements CommandGroup {
         /**
          * Runs a trial unmeasured at least {@code --warmup} times and for at least {@code --warmup-time},
          * then {@code --repeats} times, and returns the measured runs: for trials whose values the
-         * caller splits into several cases.
+         * caller splits into several cases. A stop (SIGINT, SIGTERM) is heeded between runs, never
+         * within one: then it returns the runs measured so far, and the report says how far they got.
          */
         final List<double[]> repeat(String label, int values, Trial trial) throws Exception {
             List<double[]> measured = new ArrayList<>(repeats);
+            int warmups = 0;
             long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
             try (Progress progress = new Progress(spec.name() + " " + label, warmup + repeats, "runs", System.err)) {
-                for (int warmups = 0; warmups < warmup || System.nanoTime() < warmupEnd; warmups++) {
-                    check(label, values, trial.run());
+                for (; (warmups < warmup || System.nanoTime() < warmupEnd) && !stop.requested(); warmups++) {
+                    runOnce(label, values, trial);
                     progress.accept(Math.min(warmups + 1, warmup));
                 }
-                for (int i = 0; i < repeats; i++) {
-                    measured.add(check(label, values, trial.run()));
-                    progress.accept(warmup + i + 1);
+                while (measured.size() < repeats && !stop.requested()) {
+                    measured.add(runOnce(label, values, trial));
+                    progress.accept(warmup + measured.size());
+                }
+            }
+            if (measured.size() < repeats) {
+                if (warmups == 0 && measured.isEmpty()) {
+                    report.notStarted(label);
+                } else {
+                    report.cut(label, warmups, measured.size());
                 }
             }
             return measured;
+        }
+
+        /**
+         * Whether a stop was requested; if so, {@code caseName} is recorded as not started. For a case
+         * with work of its own before its runs, which a stop makes pointless.
+         */
+        final boolean stopped(String caseName) {
+            if (stop.requested()) {
+                report.notStarted(caseName);
+                return true;
+            }
+            return false;
+        }
+
+        private double[] runOnce(String label, int values, Trial trial) throws Exception {
+            long start = System.nanoTime();
+            double[] run = check(label, values, trial.run());
+            longestRunNanos = Math.max(longestRunNanos, System.nanoTime() - start);
+            return run;
         }
 
         private static double[] check(String label, int values, double[] run) {

@@ -2,6 +2,7 @@ package dev.kairos.cli.bench;
 
 import dev.kairos.BackendStatus;
 import dev.kairos.Kairos;
+import dev.kairos.cli.Sizes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,11 @@ import java.util.Set;
  * The figures of one benchmark run: one row per case and metric with the median and the range of
  * the measured runs, Realm's figure beside it and the target. Printed as a table for people and as
  * one JSON line for machines; both carry the same numbers.
+ *
+ * <p>A benchmark stopped by a signal still has a report, of what it measured: the cases completed,
+ * the case whose runs were cut with the runs it has (its rows marked partial, none if it has no
+ * measured run), and, named only, the cases never started. The table says so under it and the JSON
+ * in {@code interrupted}, so that no reader takes the figures of a part for those of the whole.
  */
 final class Report {
     private final String benchmark;
@@ -26,6 +32,12 @@ final class Report {
     private final Environment environment;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** The case (or the trial of several cases) whose runs a stop cut, null if none; its warm-up and measured runs done. */
+    private String cut;
+    private int cutWarmups;
+    private int cutMeasured;
+    /** The cases a stop kept from starting, in the order they would have run. */
+    private final List<String> notStarted = new ArrayList<>();
     /** The CUDA backend's status in the first runtime the benchmark started; null before one started. */
     private BackendStatus cuda;
 
@@ -75,8 +87,14 @@ final class Report {
         }
     }
 
-    /** Adds the rows of one case: {@code runs} holds one value per metric for each measured run. */
+    /**
+     * Adds the rows of one case: {@code runs} holds one value per metric for each measured run; fewer
+     * than the repeats asked for make them partial, none makes no rows (a median of nothing is no figure).
+     */
     void add(String caseName, List<Metric> metrics, List<double[]> runs) {
+        if (runs.isEmpty()) {
+            return;
+        }
         for (int m = 0; m < metrics.size(); m++) {
             double[] samples = new double[runs.size()];
             for (int r = 0; r < runs.size(); r++) {
@@ -95,6 +113,48 @@ final class Report {
         if (cuda == null) {
             cuda = kairos.machine().backends().stream().filter(b -> b.name().equals("cuda")).findFirst().orElse(null);
         }
+    }
+
+    /** A stop ended the runs of {@code label} (a case, or one trial split into several) after these runs. */
+    void cut(String label, int warmups, int measured) {
+        cut = label;
+        cutWarmups = warmups;
+        cutMeasured = measured;
+    }
+
+    /** A stop came before {@code label} (a case, or one trial split into several) began. */
+    void notStarted(String label) {
+        notStarted.add(label);
+    }
+
+    /** Whether a stop cut a case or kept one from starting: then the figures are not those of the whole benchmark. */
+    boolean interrupted() {
+        return cut != null || !notStarted.isEmpty();
+    }
+
+    /** How far an interrupted benchmark got, e.g. "in case chained after 3 of 1 000 measured runs; not started: ungated". */
+    String howFar() {
+        StringBuilder s = new StringBuilder();
+        if (cut != null) {
+            s.append("in case ").append(cut).append(" after ");
+            if (cutMeasured == 0) {
+                s.append(Sizes.group(cutWarmups)).append(" warm-up run").append(cutWarmups == 1 ? "" : "s").append(" and ");
+            }
+            s.append(Sizes.group(cutMeasured)).append(" of ").append(Sizes.group(repeats)).append(" measured runs");
+        } else if (!notStarted.isEmpty()) {
+            s.append("before case ").append(notStarted.getFirst()).append(" started");
+        } else {
+            s.append("after its last case: every case complete");
+        }
+        if (!notStarted.isEmpty()) {
+            s.append("; not started: ").append(String.join(", ", notStarted));
+        }
+        return s.toString();
+    }
+
+    /** Whether the row holds fewer runs than were asked for: the case was cut by a stop. */
+    private boolean partial(Row row) {
+        return row.samples().length < repeats;
     }
 
     /** A line printed under the table, e.g. what exactly a figure counts. */
@@ -124,7 +184,7 @@ final class Report {
             Metric.Target target = row.metric().target();
             Boolean met = row.targetMet();
             lines.add(new String[] {
-                row.caseName(),
+                partial(row) ? row.caseName() + " (partial)" : row.caseName(),
                 row.metric().name(),
                 unit.format(row.median()),
                 unit.format(row.min()) + " - " + unit.format(row.max()),
@@ -153,6 +213,13 @@ final class Report {
         Set<String> shapes = new LinkedHashSet<>();
         rows.stream().map(r -> r.metric().realm()).filter(r -> r != null).forEach(r -> shapes.add(r.shape()));
         out.println();
+        if (interrupted()) {
+            out.println("  interrupted " + howFar() + ".");
+            if (cut != null) {
+                out.println(cutMeasured == 0 ? "  no rows for " + cut + ": it was cut before its first measured run."
+                        : "  rows marked (partial) hold only the " + Sizes.group(cutMeasured) + " measured runs of " + cut + ".");
+            }
+        }
         if (!shapes.isEmpty()) {
             out.println("  vs Realm: Kairos / Realm for rates, Realm / Kairos for times and sizes: above 1.00x Kairos is ahead.");
         }
@@ -205,6 +272,7 @@ final class Report {
             r.put("min", row.min());
             r.put("max", row.max());
             r.put("samples", row.samples());
+            r.put("partial", partial(row));
             Metric.Realm realm = row.metric().realm();
             if (realm != null) {
                 Map<String, Object> rm = new LinkedHashMap<>();
@@ -225,7 +293,18 @@ final class Report {
             out.add(r);
         }
         root.put("rows", out);
+        root.put("interrupted", interrupted() ? interruption() : null);
         root.put("notes", notes);
         return Json.write(root);
+    }
+
+    /** The JSON of {@link #howFar}: the case cut (null if none) and its runs, and the cases not started. */
+    private Map<String, Object> interruption() {
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("case", cut);
+        i.put("warmupRuns", cutWarmups);
+        i.put("measuredRuns", cutMeasured);
+        i.put("notStarted", notStarted);
+        return i;
     }
 }

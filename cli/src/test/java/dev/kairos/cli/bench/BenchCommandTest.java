@@ -371,6 +371,13 @@ class BenchCommandTest {
         assertThat(err.toString()).startsWith("kairos: Unknown subcommand 'nope'.");
     }
 
+    @Test
+    void helpSaysWhatAnInterruptDoes() {
+        assertThat(help("bench", "--help").replaceAll("\\s+", " ")).contains("Interrupted (Ctrl-C, SIGTERM), a benchmark lets the run "
+                + "in progress end, starts no further run", "exits 130 (SIGINT) or 143 (SIGTERM)");
+        assertThat(help("bench", "tasks", "--help").replaceAll("\\s+", " ")).contains("\"interrupted\" is null unless Ctrl-C or SIGTERM");
+    }
+
     private static String help(String... args) {
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
