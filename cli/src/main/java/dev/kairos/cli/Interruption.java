@@ -53,6 +53,11 @@ public final class Interruption implements AutoCloseable {
         return Duration.ofMillis(grace > (Long.MAX_VALUE - 1_000) / 2 ? Long.MAX_VALUE : 2 * grace + 1_000);
     }
 
+    /** The thread the JVM starts on a signal: a test starts it itself, as the JVM would. */
+    Thread hook() {
+        return hook;
+    }
+
     /** Requested once the JVM has been asked to exit by a signal (or by another thread's {@code System.exit}). */
     public Stop stop() {
         return stop;
