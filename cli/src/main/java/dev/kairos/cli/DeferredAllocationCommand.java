@@ -212,8 +212,7 @@ final class DeferredAllocationCommand implements Callable<Integer> {
             }
             for (Traced r : runs) {
                 if (r.trace() != null && !r.temporary()) {
-                    line.append("; trace ").append(r.trace()).append(r.traceFailure()
-                            .map(e -> " " + OutputFile.incomplete(e)).orElse(" finished with what ran"));
+                    line.append("; ").append(OutputFile.interruptedTrace(r.trace(), r.traceFailure()));
                 }
             }
         }

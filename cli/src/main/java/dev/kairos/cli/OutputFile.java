@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -57,6 +58,14 @@ public final class OutputFile {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * What became of {@code trace} once an interrupted command's runtime closed: {@code trace t.json
+     * finished with what ran}, or {@code trace t.json failed, incomplete: ...} where a write failed.
+     */
+    public static String interruptedTrace(Path trace, Optional<IOException> failure) {
+        return "trace " + trace + failure.map(e -> " " + incomplete(e)).orElse(" finished with what ran");
     }
 
     /** What became of a file whose writing failed part way: {@code failed, incomplete: No space left on device}. */

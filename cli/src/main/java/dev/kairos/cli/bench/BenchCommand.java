@@ -214,8 +214,7 @@ public final class BenchCommand implements CommandGroup {
         private String interrupted() {
             StringBuilder line = new StringBuilder("kairos: interrupted ").append(report.howFar());
             for (Traced t : traced) {
-                line.append("; trace ").append(t.file()).append(t.kairos().traceFailure()
-                        .map(e -> " " + OutputFile.incomplete(e)).orElse(" finished with what ran"));
+                line.append("; ").append(OutputFile.interruptedTrace(t.file(), t.kairos().traceFailure()));
             }
             return line.toString();
         }
